@@ -1,0 +1,48 @@
+import type { ErrorCode } from './errors.ts';
+
+/**
+ * The one table from error code to HTTP. Adapters only (Lambda@Edge handler, the local
+ * distribution): cores never pick a status. Messages are written for the person or player on
+ * the other end and never include a library's text or a stack.
+ */
+export interface ErrorResponse {
+  readonly status: number;
+  readonly message: string;
+  /** Seconds, for 503s: when a retry is worth it. */
+  readonly retryAfter?: number;
+}
+
+export const ERROR_RESPONSES: Readonly<Record<ErrorCode, ErrorResponse>> = {
+  ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed on this path.' },
+  ERR_NOT_FOUND: { status: 404, message: 'Not found.' },
+  ERR_BAD_BODY: { status: 400, message: 'The request body must be JSON like {"courseId":"..."}.' },
+  ERR_BAD_COURSE_ID: { status: 400, message: 'The course id is not valid.' },
+  ERR_ORIGIN_NOT_ALLOWED: { status: 403, message: 'This origin may not call the session endpoint.' },
+  ERR_TOKEN_MISSING: { status: 401, message: 'Sign in first: send Authorization: Bearer <token>.' },
+  ERR_TOKEN_MALFORMED: { status: 401, message: 'The bearer token is not a well-formed JWT.' },
+  ERR_TOKEN_TOO_LARGE: { status: 401, message: 'The bearer token is too large.' },
+  ERR_TOKEN_ALG: { status: 401, message: 'The bearer token uses an algorithm that is not accepted.' },
+  ERR_TOKEN_KID: { status: 401, message: 'The bearer token was signed by an unknown key.' },
+  ERR_TOKEN_SIGNATURE: { status: 401, message: 'The bearer token signature is not valid.' },
+  ERR_TOKEN_EXPIRED: { status: 401, message: 'The bearer token has expired: sign in again.' },
+  ERR_TOKEN_NOT_YET_VALID: { status: 401, message: 'The bearer token is not valid yet.' },
+  ERR_TOKEN_ISSUER: { status: 401, message: 'The bearer token comes from another issuer.' },
+  ERR_TOKEN_CLIENT: { status: 401, message: 'The bearer token was issued to another client.' },
+  ERR_TOKEN_USE: { status: 401, message: 'The bearer token must be an access or ID token.' },
+  ERR_TOKEN_CLAIMS: { status: 401, message: 'The bearer token is missing required claims.' },
+  ERR_NOT_ENROLLED: { status: 403, message: 'You are not enrolled in this course.' },
+  ERR_SIGNATURE_REQUIRED: { status: 403, message: 'Missing signed cookies or signed URL.' },
+  ERR_SIGNATURE_INVALID: { status: 403, message: 'The signed cookies or URL are not valid for this resource.' },
+  ERR_SIGNATURE_EXPIRED: { status: 403, message: 'The signed cookies or URL have expired.' },
+  ERR_MEDIA_TYPE_REFUSED: { status: 403, message: 'Only published media can be fetched here.' },
+  ERR_NO_NEXT_LESSON: { status: 404, message: 'This is the last lesson of the course.' },
+  ERR_JWKS_UNAVAILABLE: { status: 503, message: 'Sign-in keys are unavailable; try again shortly.', retryAfter: 5 },
+  ERR_ENROLLMENT_UNAVAILABLE: { status: 503, message: 'Enrollment cannot be checked right now; try again shortly.', retryAfter: 5 },
+  ERR_SIGNING_KEY_UNAVAILABLE: { status: 503, message: 'Sessions cannot be issued right now; try again shortly.', retryAfter: 5 },
+  ERR_LESSON_MAP_UNAVAILABLE: { status: 503, message: 'The next lesson cannot be looked up right now.', retryAfter: 5 },
+  ERR_INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+};
+
+export function errorResponse(code: ErrorCode): ErrorResponse {
+  return ERROR_RESPONSES[code];
+}

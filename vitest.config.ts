@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**', 'dist/**', '.lectern/**', 'infra/node_modules/**'],
+    // Conformance and fault suites start real servers (dynalite, IdP, distribution):
+    // keep files in separate processes and give network-bound tests room.
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+});
