@@ -8,6 +8,8 @@ export default defineConfig({
     // keep files in separate processes and give network-bound tests room.
     pool: 'forks',
     testTimeout: 30_000,
+    // The edge logs every refusal (as it would to CloudWatch); show logs only for failing tests.
+    silent: 'passed-only',
     hookTimeout: 120_000,
   },
 });

@@ -17,6 +17,7 @@ export const ERROR_RESPONSES: Readonly<Record<ErrorCode, ErrorResponse>> = {
   ERR_NOT_FOUND: { status: 404, message: 'Not found.' },
   ERR_BAD_BODY: { status: 400, message: 'The request body must be JSON like {"courseId":"..."}.' },
   ERR_BAD_COURSE_ID: { status: 400, message: 'The course id is not valid.' },
+  ERR_BAD_HOST: { status: 400, message: 'This host is not served here.' },
   ERR_ORIGIN_NOT_ALLOWED: { status: 403, message: 'This origin may not call the session endpoint.' },
   ERR_TOKEN_MISSING: { status: 401, message: 'Sign in first: send Authorization: Bearer <token>.' },
   ERR_TOKEN_MALFORMED: { status: 401, message: 'The bearer token is not a well-formed JWT.' },

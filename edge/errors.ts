@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'ERR_NOT_FOUND',
   'ERR_BAD_BODY',
   'ERR_BAD_COURSE_ID',
+  'ERR_BAD_HOST',
   'ERR_ORIGIN_NOT_ALLOWED',
   // bearer token
   'ERR_TOKEN_MISSING',

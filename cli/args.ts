@@ -1,0 +1,32 @@
+/** A tiny argv parser: positionals, `--flag`, `--key value`; unknown flags are an error. */
+export interface ParsedArgs {
+  readonly positionals: string[];
+  readonly flags: Record<string, string | true>;
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function parseArgs(argv: readonly string[], spec: { readonly boolean?: readonly string[]; readonly value?: readonly string[] }): ParsedArgs {
+  const positionals: string[] = [];
+  const flags: Record<string, string | true> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('--')) {
+      positionals.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (spec.boolean?.includes(name)) {
+      flags[name] = true;
+    } else if (spec.value?.includes(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      flags[name] = value;
+    } else {
+      throw new UsageError(`unknown option --${name}`);
+    }
+  }
+  return { positionals, flags };
+}

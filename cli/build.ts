@@ -1,0 +1,15 @@
+import { buildCookieIssuer, COOKIE_ISSUER_BUDGET_BYTES } from '../edge/cookie-issuer/build.ts';
+import { buildViewerRequest } from '../edge/viewer-request/build.ts';
+
+/** `lectern build`: every deployable artifact, each checked against its size budget. */
+export async function buildCommand(): Promise<number> {
+  const issuer = await buildCookieIssuer();
+  console.log(`cookie issuer   ${issuer.file}  ${kb(issuer.bytes)} (${kb(issuer.compressedBytes)} compressed, budget ${kb(COOKIE_ISSUER_BUDGET_BYTES)})`);
+  const viewer = await buildViewerRequest();
+  console.log(`viewer-request  dist/edge/viewer-request.js  ${viewer.bytes} bytes (budget 10240)`);
+  return 0;
+}
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}

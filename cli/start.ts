@@ -1,0 +1,36 @@
+import { DEMO_USERS } from '../edge/local/demo-data.ts';
+import { DEFAULT_PORT, startLocalSystem } from '../edge/local/start.ts';
+import { seedDemoMedia } from '../edge/local/seed-demo.ts';
+import { dataDirFromEnv, portFromEnv } from './env.ts';
+
+/** `lectern start` (npm start): the whole system on loopback, with the demo course. */
+export async function startCommand(): Promise<number> {
+  const dataDir = dataDirFromEnv();
+  const port = portFromEnv(DEFAULT_PORT);
+  const quiet = process.env['LECTERN_QUIET'] === '1';
+  console.log(`lectern: starting the local distribution (data in ${dataDir})`);
+  const system = await startLocalSystem({ dataDir, port, log: quiet ? undefined : (line) => console.log(`  ${line}`) });
+  await seedDemoMedia(system, (line) => console.log(line));
+
+  const students = DEMO_USERS.map((u) => `    ${u.email.padEnd(22)} ${u.enrolledIn.length ? `enrolled in ${u.enrolledIn.join(', ')}` : 'enrolled in nothing'}`).join('\n');
+  console.log(`
+lectern is running.
+
+  Open            ${system.url}/watch/demo/lesson-1
+  Demo logins (local IdP, no password):
+${students}
+  Token for curl  npx lectern token student@example.com
+  Key-Pair-Id     ${system.keyPair.keyPairId}   (keys in ${dataDir}/keys/)
+  IdP issuer      ${system.idp.issuer}
+
+Ctrl-C stops it.`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  console.log('lectern: stopping');
+  await system.close();
+  return 0;
+}

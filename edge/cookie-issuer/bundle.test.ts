@@ -1,0 +1,68 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoClient } from '../../tables/client.ts';
+import { enroll } from '../../tables/enrollments.ts';
+import { ensureTables } from '../../tables/ensure-tables.ts';
+import { startDynalite, type LocalDynamo } from '../local/dynamo-server.ts';
+import { buildCookieIssuer, COOKIE_ISSUER_BUDGET_BYTES, writeIssuerConfig } from './build.ts';
+import { sessionEvent } from './fixtures.ts';
+import { accessToken, CLIENT_ID, cloudFrontKeyPair, idpKeyPair, ISSUER } from './test-kit.ts';
+
+/** The built artifact, not the sources: what `pulumi up` deploys is what is tested here. */
+let dir: string;
+let dynamo: LocalDynamo;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lectern-bundle-'));
+  dynamo = await startDynalite();
+});
+afterAll(async () => {
+  await dynamo?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the built cookie-issuer bundle', () => {
+  it('stays within its compressed size budget, far under the 1 MB Lambda@Edge limit', async () => {
+    const result = await buildCookieIssuer(join(dir, 'sized'));
+    expect(result.compressedBytes).toBeLessThan(COOKIE_ISSUER_BUDGET_BYTES);
+    expect(COOKIE_ISSUER_BUDGET_BYTES).toBeLessThan(1024 * 1024);
+  });
+
+  it('loads its config.json, reaches DynamoDB and issues cookies for a CloudFront event', async () => {
+    const bundleDir = join(dir, 'ok');
+    await buildCookieIssuer(bundleDir);
+    const idp = await idpKeyPair();
+    const cf = cloudFrontKeyPair();
+    await writeFile(join(dir, 'cf.pem'), cf.privateKeyPem);
+    await writeIssuerConfig(bundleDir, {
+      issuer: ISSUER,
+      clientIds: [CLIENT_ID],
+      jwks: { keys: [idp.publicJwk] },
+      jwksUri: 'http://127.0.0.1:9/jwks.json',
+      enrollments: { region: 'us-east-1', tableName: 'lectern-enrollments', endpoint: dynamo.endpoint },
+      signing: { keyPairId: 'KBUNDLETEST0001', key: { source: 'pem-file', path: join(dir, 'cf.pem') } },
+    });
+    const client = dynamoClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
+    await ensureTables(client, 'lectern-');
+    await enroll(client, 'lectern-', { userId: 'user-1', courseId: 'demo' });
+    client.destroy();
+
+    const { handler } = await import(pathToFileURL(join(bundleDir, 'index.mjs')).href);
+    const now = Math.floor(Date.now() / 1000);
+    const ok = await handler(sessionEvent({ token: await accessToken(idp.privateKey, {}, { now }) }));
+    expect(ok.status).toBe('200');
+    expect(ok.headers['set-cookie']).toHaveLength(3);
+    const refused = await handler(sessionEvent({ token: await accessToken(idp.privateKey, { sub: 'user-2' }, { now }) }));
+    expect(refused.status).toBe('403');
+  });
+
+  it('fails at load, not on a request, when its config is invalid', async () => {
+    const bundleDir = join(dir, 'bad');
+    await buildCookieIssuer(bundleDir);
+    await writeFile(join(bundleDir, 'config.json'), JSON.stringify({ issuer: 'nope' }));
+    await expect(import(pathToFileURL(join(bundleDir, 'index.mjs')).href)).rejects.toThrow(/issuer/);
+  });
+});

@@ -1,0 +1,168 @@
+import type { JSONWebKeySet } from 'jose';
+import { assertCorsOrigin } from '../distribution-spec.ts';
+
+/**
+ * The cookie issuer's configuration. Lambda@Edge has no environment variables, so this is
+ * baked next to the bundle at build/deploy time (config.json beside index.mjs) and validated
+ * once when the function loads: a bad deploy fails at cold start, never on a student's request.
+ */
+export interface IssuerConfig {
+  /** Exact `iss`, e.g. https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC. */
+  readonly issuer: string;
+  /** Cognito app client ids whose tokens are accepted (`client_id` on access, `aud` on ID tokens). */
+  readonly clientIds: readonly string[];
+  /** Which Cognito token kinds are accepted. Default: both. */
+  readonly tokenUse: readonly ('access' | 'id')[];
+  /** JWKS bundled at build, so a cold start needs no call to the IdP. */
+  readonly jwks: JSONWebKeySet;
+  /** Where to refresh the JWKS on an unknown `kid`. Default: `${issuer}/.well-known/jwks.json`. */
+  readonly jwksUri: string;
+  /** Milliseconds for one JWKS fetch. Default 1500: leaves most of Lambda@Edge's 5 s. */
+  readonly jwksTimeoutMs: number;
+  /** Milliseconds between JWKS refreshes, so a flood of unknown kids cannot hammer the IdP. Default 300000. */
+  readonly jwksCooldownMs: number;
+  /** Seconds of clock skew tolerated on exp/nbf/iat. Default 60, at most 300. */
+  readonly clockSkewSeconds: number;
+  /** Bytes; longer bearer tokens are refused unparsed. Default 8192. */
+  readonly maxTokenBytes: number;
+  readonly enrollments: {
+    readonly region: string;
+    readonly tableName: string;
+    /** Only for local (dynalite). */
+    readonly endpoint?: string;
+    /** Milliseconds for the whole lookup including its retry. Default 1500. */
+    readonly timeoutMs: number;
+  };
+  readonly signing: {
+    /** The CloudFront public key id in the trusted key group. */
+    readonly keyPairId: string;
+    /** Default SHA1 (what every CloudFront supports); SHA256 is selectable. */
+    readonly algorithm: 'SHA1' | 'SHA256';
+    readonly key:
+      | { readonly source: 'pem-file'; readonly path: string }
+      | { readonly source: 'secrets-manager'; readonly secretId: string; readonly region: string; readonly timeoutMs: number };
+  };
+  readonly cookie: {
+    /** Seconds a session's policy stays valid. Default 7200; the player refreshes on a 403. */
+    readonly ttlSeconds: number;
+    /**
+     * Default None: embedders load media from another site, and browsers only send
+     * cross-site cookies marked None. The cookie only grants GETs of one course's media.
+     */
+    readonly sameSite: 'None' | 'Lax' | 'Strict';
+  };
+  /** Scheme of the policy Resource. Default https (the distribution is HTTPS only). */
+  readonly scheme: 'https' | 'http';
+  /** Hosts the Resource may name. Empty: the viewer's Host header (CloudFront sets it). */
+  readonly allowedHosts: readonly string[];
+  /** Exact origins allowed to call /auth/session with credentials. */
+  readonly corsAllowedOrigins: readonly string[];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Json = Record<string, unknown>;
+
+function obj(value: unknown, where: string): Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${where} must be an object`);
+  return value as Json;
+}
+function str(o: Json, key: string, where: string, fallback?: string): string {
+  const value = o[key] ?? fallback;
+  if (typeof value !== 'string' || value.length === 0) throw new ConfigError(`${where}.${key} must be a non-empty string`);
+  return value;
+}
+function int(o: Json, key: string, where: string, fallback: number, min: number, max: number): number {
+  const value = o[key] ?? fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${where}.${key} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+function strings(o: Json, key: string, where: string, fallback?: string[]): string[] {
+  const value = o[key] ?? fallback;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.length > 0)) {
+    throw new ConfigError(`${where}.${key} must be a list of strings`);
+  }
+  return value as string[];
+}
+function oneOf<T extends string>(o: Json, key: string, where: string, allowed: readonly T[], fallback: T): T {
+  const value = o[key] ?? fallback;
+  if (!allowed.includes(value as T)) throw new ConfigError(`${where}.${key} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+export function parseIssuerConfig(raw: unknown): IssuerConfig {
+  const c = obj(raw, 'config');
+  const issuer = str(c, 'issuer', 'config');
+  if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(issuer) || issuer.endsWith('/')) {
+    throw new ConfigError('config.issuer must be an absolute URL without a trailing slash');
+  }
+  const clientIds = strings(c, 'clientIds', 'config');
+  if (clientIds.length === 0) throw new ConfigError('config.clientIds must name at least one app client');
+  const tokenUse = strings(c, 'tokenUse', 'config', ['access', 'id']);
+  if (tokenUse.length === 0 || !tokenUse.every((t) => t === 'access' || t === 'id')) {
+    throw new ConfigError('config.tokenUse must list "access" and/or "id"');
+  }
+  const jwks = obj(c['jwks'], 'config.jwks');
+  if (!Array.isArray(jwks['keys'])) throw new ConfigError('config.jwks.keys must be a list');
+
+  const e = obj(c['enrollments'], 'config.enrollments');
+  const s = obj(c['signing'], 'config.signing');
+  const k = obj(s['key'], 'config.signing.key');
+  const keySource = oneOf(k, 'source', 'config.signing.key', ['pem-file', 'secrets-manager'] as const, 'pem-file');
+  const key: IssuerConfig['signing']['key'] =
+    keySource === 'pem-file'
+      ? { source: 'pem-file', path: str(k, 'path', 'config.signing.key') }
+      : {
+          source: 'secrets-manager',
+          secretId: str(k, 'secretId', 'config.signing.key'),
+          region: str(k, 'region', 'config.signing.key'),
+          timeoutMs: int(k, 'timeoutMs', 'config.signing.key', 1500, 100, 4000),
+        };
+  const keyPairId = str(s, 'keyPairId', 'config.signing');
+  if (!/^[A-Z0-9]{8,32}$/.test(keyPairId)) throw new ConfigError('config.signing.keyPairId must look like a CloudFront public key id (e.g. K2JCJMDEHXQW5F)');
+  const ck = obj(c['cookie'] ?? {}, 'config.cookie');
+  const corsAllowedOrigins = strings(c, 'corsAllowedOrigins', 'config', []);
+  for (const origin of corsAllowedOrigins) {
+    try {
+      assertCorsOrigin(origin);
+    } catch (error) {
+      throw new ConfigError(`config.corsAllowedOrigins: ${(error as Error).message}`);
+    }
+  }
+  const endpoint = e['endpoint'];
+  if (endpoint !== undefined && typeof endpoint !== 'string') throw new ConfigError('config.enrollments.endpoint must be a string');
+
+  return {
+    issuer,
+    clientIds,
+    tokenUse: tokenUse as ('access' | 'id')[],
+    jwks: jwks as unknown as JSONWebKeySet,
+    jwksUri: str(c, 'jwksUri', 'config', `${issuer}/.well-known/jwks.json`),
+    jwksTimeoutMs: int(c, 'jwksTimeoutMs', 'config', 1500, 100, 4000),
+    jwksCooldownMs: int(c, 'jwksCooldownMs', 'config', 300_000, 0, 86_400_000),
+    clockSkewSeconds: int(c, 'clockSkewSeconds', 'config', 60, 0, 300),
+    maxTokenBytes: int(c, 'maxTokenBytes', 'config', 8192, 512, 65_536),
+    enrollments: {
+      region: str(e, 'region', 'config.enrollments'),
+      tableName: str(e, 'tableName', 'config.enrollments'),
+      ...(endpoint ? { endpoint } : {}),
+      timeoutMs: int(e, 'timeoutMs', 'config.enrollments', 1500, 100, 4000),
+    },
+    signing: {
+      keyPairId,
+      algorithm: oneOf(s, 'algorithm', 'config.signing', ['SHA1', 'SHA256'] as const, 'SHA1'),
+      key,
+    },
+    cookie: {
+      ttlSeconds: int(ck, 'ttlSeconds', 'config.cookie', 7200, 60, 86_400),
+      sameSite: oneOf(ck, 'sameSite', 'config.cookie', ['None', 'Lax', 'Strict'] as const, 'None'),
+    },
+    scheme: oneOf(c, 'scheme', 'config', ['https', 'http'] as const, 'https'),
+    allowedHosts: strings(c, 'allowedHosts', 'config', []),
+    corsAllowedOrigins,
+  };
+}

@@ -1,0 +1,150 @@
+import { isCourseId } from '../course-id.ts';
+import { LecternError, toLecternError, type ErrorCode } from '../errors.ts';
+import { courseCookiePath, coursePolicy, courseResource } from '../policy.ts';
+import { clearedCookie, sessionCookie, SESSION_COOKIE_NAMES } from './cookies.ts';
+import { corsHeaders, judgeOrigin } from './cors.ts';
+import type { IssuerConfig } from './config.ts';
+import type { EnrollmentChecker } from './enrollment.ts';
+import type { TokenVerifier } from './jwt-verifier.ts';
+import type { PolicySigner, SignedPolicy } from './signer.ts';
+
+/** What the core needs to know about a request; adapters fill it from their event. */
+export interface IssuerRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  readonly host: string | undefined;
+  readonly origin: string | undefined;
+  readonly authorization: string | undefined;
+  readonly body: string | undefined;
+  /** CloudFront cut the body (over its include-body limit). */
+  readonly bodyTruncated: boolean;
+}
+
+export interface IssuerDeps {
+  readonly verifier: TokenVerifier;
+  readonly enrollments: EnrollmentChecker;
+  readonly signer: PolicySigner;
+  readonly now: () => Date;
+}
+
+export type IssuerConfigView = Pick<IssuerConfig, 'cookie' | 'scheme' | 'allowedHosts' | 'corsAllowedOrigins'>;
+
+/** The JSON body of a new session, for players that cannot use cookies. */
+export interface SessionBody {
+  readonly courseId: string;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+  readonly expires: string;
+  readonly resource: string;
+  readonly cookiePath: string;
+  readonly signedQuery: SignedPolicy;
+  /** `signedQuery` as a ready query string to append to every media URL. */
+  readonly query: string;
+}
+
+export type IssuerDecision =
+  | { readonly kind: 'session'; readonly headers: Record<string, string>; readonly cookies: string[]; readonly body: SessionBody }
+  | { readonly kind: 'cleared'; readonly headers: Record<string, string>; readonly cookies: string[] }
+  | { readonly kind: 'preflight'; readonly headers: Record<string, string> }
+  | { readonly kind: 'refused'; readonly code: ErrorCode; readonly headers: Record<string, string> };
+
+export const SESSION_PATH = '/auth/session';
+const MAX_BODY_BYTES = 4096;
+const HOST_PATTERN = /^[a-z0-9.-]+(?::\d{1,5})?$/i;
+
+/**
+ * POST /auth/session: bearer token + {"courseId"} -> course-scoped signed cookies.
+ * DELETE /auth/session: clear them. OPTIONS: CORS preflight. Every doubt ends in a refusal
+ * without cookies; nothing here writes anywhere.
+ */
+export async function decide(req: IssuerRequest, config: IssuerConfigView, deps: IssuerDeps): Promise<IssuerDecision> {
+  const refuse = (code: ErrorCode, headers: Record<string, string> = {}): IssuerDecision => ({ kind: 'refused', code, headers });
+
+  if (req.path !== SESSION_PATH) return refuse('ERR_NOT_FOUND');
+  const host = req.host?.toLowerCase();
+  if (!host || !HOST_PATTERN.test(host) || (config.allowedHosts.length > 0 && !config.allowedHosts.includes(host))) {
+    return refuse('ERR_BAD_HOST');
+  }
+  const verdict = judgeOrigin(req.origin, `${config.scheme}://${host}`, config.corsAllowedOrigins);
+  if (verdict === 'denied') return refuse('ERR_ORIGIN_NOT_ALLOWED');
+  const cors = verdict === 'allowed' && req.origin ? corsHeaders(req.origin, false) : {};
+
+  switch (req.method) {
+    case 'OPTIONS':
+      return verdict === 'allowed' && req.origin
+        ? { kind: 'preflight', headers: corsHeaders(req.origin, true) }
+        : refuse('ERR_ORIGIN_NOT_ALLOWED');
+    case 'DELETE': {
+      const courseId = courseIdFrom(req);
+      if (courseId instanceof LecternError) return refuse(courseId.code, cors);
+      const cookies = SESSION_COOKIE_NAMES.map((name) => clearedCookie(name, courseId, config.cookie));
+      return { kind: 'cleared', headers: cors, cookies };
+    }
+    case 'POST':
+      break;
+    default:
+      return refuse('ERR_METHOD_NOT_ALLOWED', { ...cors, allow: 'POST, DELETE, OPTIONS' });
+  }
+
+  const token = bearerToken(req.authorization);
+  if (!token) return refuse('ERR_TOKEN_MISSING', cors);
+  if (req.bodyTruncated) return refuse('ERR_BAD_BODY', cors);
+  const courseId = courseIdFrom({ ...req, query: '' });
+  if (courseId instanceof LecternError) return refuse(courseId.code, cors);
+
+  try {
+    const now = deps.now();
+    const user = await deps.verifier.verify(token, now);
+    if (!(await deps.enrollments.isEnrolled(user.sub, courseId))) return refuse('ERR_NOT_ENROLLED', cors);
+
+    const expiresAt = Math.floor(now.getTime() / 1000) + config.cookie.ttlSeconds;
+    const resource = courseResource(config.scheme, host, courseId);
+    const signed = await deps.signer.sign(JSON.stringify(coursePolicy(resource, expiresAt)));
+    const cookies = Object.entries(signed).map(([name, value]) => sessionCookie(`CloudFront-${name}`, value, courseId, config.cookie));
+    const query = Object.entries(signed)
+      .map(([name, value]) => `${name}=${encodeURIComponent(value)}`)
+      .join('&');
+    return {
+      kind: 'session',
+      headers: cors,
+      cookies,
+      body: {
+        courseId,
+        expiresAt,
+        expires: new Date(expiresAt * 1000).toISOString(),
+        resource,
+        cookiePath: courseCookiePath(courseId),
+        signedQuery: signed,
+        query,
+      },
+    };
+  } catch (error) {
+    return refuse(toLecternError(error).code, cors);
+  }
+}
+
+function bearerToken(authorization: string | undefined): string | undefined {
+  const match = /^Bearer ([^\s]+)$/i.exec(authorization?.trim() ?? '');
+  return match?.[1];
+}
+
+/** From the JSON body ({"courseId"}), or for DELETE also `?courseId=`. */
+function courseIdFrom(req: Pick<IssuerRequest, 'body' | 'query'>): string | LecternError {
+  const fromQuery = new URLSearchParams(req.query).get('courseId');
+  let candidate: unknown = fromQuery ?? undefined;
+  if (candidate === undefined) {
+    if (!req.body || req.body.length > MAX_BODY_BYTES) return new LecternError('ERR_BAD_BODY');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(req.body);
+    } catch {
+      return new LecternError('ERR_BAD_BODY');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !('courseId' in parsed)) {
+      return new LecternError('ERR_BAD_BODY');
+    }
+    candidate = (parsed as { courseId: unknown }).courseId;
+  }
+  return isCourseId(candidate) ? candidate : new LecternError('ERR_BAD_COURSE_ID');
+}

@@ -1,0 +1,22 @@
+/** Credentialed CORS for /auth/session: only exact allowlisted origins, never `*`. */
+export type OriginVerdict = 'none' | 'same-origin' | 'allowed' | 'denied';
+
+export function judgeOrigin(origin: string | undefined, selfOrigin: string, allowlist: readonly string[]): OriginVerdict {
+  if (origin === undefined) return 'none';
+  if (origin === selfOrigin) return 'same-origin';
+  return allowlist.includes(origin) ? 'allowed' : 'denied';
+}
+
+export function corsHeaders(origin: string, preflight: boolean): Record<string, string> {
+  const headers: Record<string, string> = {
+    'access-control-allow-origin': origin,
+    'access-control-allow-credentials': 'true',
+    vary: 'Origin',
+  };
+  if (preflight) {
+    headers['access-control-allow-methods'] = 'POST, DELETE, OPTIONS';
+    headers['access-control-allow-headers'] = 'Authorization, Content-Type';
+    headers['access-control-max-age'] = '600';
+  }
+  return headers;
+}

@@ -1,0 +1,208 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { CloudFrontRequestEvent } from 'aws-lambda';
+import { behaviorFor, type Behavior, type DistributionSpec } from '../distribution-spec.ts';
+import { invokeViewerRequest, toViewerRequestEvent, type PlainResponse } from './lambda-edge-adapter.ts';
+import { parseRequestTarget } from './normalise-path.ts';
+import { readObject, readObjectAtPath } from './origin.ts';
+import { verifySignedRequest } from './signed-request.ts';
+import { fromFunctionResult, toFunctionEvent, type FunctionRunner } from './function-event.ts';
+
+export interface LocalDistributionOptions {
+  readonly spec: DistributionSpec;
+  /** Folders standing in for the S3 buckets behind Origin Access Control. */
+  readonly origins: { readonly media: string; readonly player: string };
+  /** The built viewer-request CloudFront Function, loaded in the cloudfront-js-2.0 sandbox. */
+  readonly viewerRequest: FunctionRunner;
+  /** The built cookie-issuer Lambda@Edge handler. */
+  readonly cookieIssuer: (event: CloudFrontRequestEvent) => Promise<unknown>;
+  /** The scheme viewers use (CloudFront terminates TLS; locally plain http). */
+  readonly scheme: 'http' | 'https';
+  readonly now?: () => Date;
+  readonly log?: (line: string) => void;
+}
+
+/** Largest request body read for /auth/* (CloudFront passes only 40 KB of it to the function). */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * The local CloudFront distribution. Each request goes through the steps CloudFront takes, in
+ * the same order (DESIGN.md, "Request path"):
+ *   1. match a cache behavior on the RFC 3986-normalised path;
+ *   2. if the behavior trusts a key group, validate the signed URL (if any signing parameter is
+ *      in the query) or the CloudFront-* cookies; failure is a 403 answered with the custom
+ *      error page. Third-party reports say CloudFront checks signatures before viewer-request
+ *      code runs; AWS does not document it. This emulator follows that order;
+ *   3. run the behavior's viewer-request code: the built CloudFront Function in its sandbox, or
+ *      the built Lambda@Edge handler on /auth/*;
+ *   4. fetch from the origin folder, the key mapped literally;
+ *   5. apply the response headers policy (CORS from the allowlist, security headers). We apply
+ *      it to every response of the behavior, error pages included, so a cross-origin player can
+ *      read a 403 and refresh its session.
+ * Custom error responses apply to errors CloudFront itself produces (the key-group check) and
+ * to origin errors, not to responses an edge function generates.
+ */
+export function createDistributionHandler(options: LocalDistributionOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? (() => {});
+  const { spec } = options;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const method = (req.method ?? 'GET').toUpperCase();
+    const host = req.headers.host ?? 'localhost';
+    const viewerIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+    let note = '';
+    const send = (response: PlainResponse | StreamResponse, behavior: Behavior | undefined): void => {
+      const headers = new Map<string, [string, string][]>();
+      for (const [name, value] of response.headers) {
+        const key = name.toLowerCase();
+        headers.set(key, [...(headers.get(key) ?? []), [name, value]]);
+      }
+      if (behavior) applyResponseHeadersPolicy(headers, behavior, req.headers.origin);
+      const flat: string[] = [];
+      for (const list of headers.values()) for (const [name, value] of list) flat.push(name, value);
+      res.writeHead(response.status, flat);
+      log(`${method} ${req.url} ${response.status}${note ? ` (${note})` : ''} ${Date.now() - started}ms`);
+      if (method === 'HEAD') {
+        res.end();
+        if ('stream' in response && response.stream) response.stream.destroy();
+      } else if ('stream' in response && response.stream) {
+        response.stream.pipe(res);
+      } else {
+        res.end((response as PlainResponse).body);
+      }
+    };
+
+    const target = parseRequestTarget(req.url ?? '/');
+    if (!target.ok) return send(cloudFrontError(400, 'Bad Request', target.reason), undefined);
+    const behavior = behaviorFor(spec, target.path);
+    if (!behavior.allowedMethods.includes(method)) return send(cloudFrontError(403, 'MethodNotAllowed', 'This distribution is not configured to allow the HTTP request method that was used for this request.'), behavior);
+
+    if (behavior.protection === 'trusted-key-group') {
+      const verdict = verifySignedRequest({
+        url: `${options.scheme}://${host}${req.url ?? '/'}`,
+        cookies: parseCookies(req.headers.cookie),
+        viewerIp,
+        now: now(),
+        trustedKeys: spec.keyGroup.keys,
+      });
+      if (!verdict.ok) {
+        note = `key group: ${verdict.detail}`;
+        return send(await customErrorOr(403, cloudFrontError(403, verdict.cloudFrontCode, verdict.reason)), behavior);
+      }
+      note = `signed ${verdict.via}`;
+    }
+
+    const headers = req.headers as Record<string, string | string[] | undefined>;
+    const edge = behavior.viewerRequest;
+    let uri = target.rawPath;
+    if (edge.kind === 'lambda-edge') {
+      const body = await readBody(req);
+      const event = toViewerRequestEvent(
+        { method, uri, querystring: target.query ?? '', headers, clientIp: viewerIp, body, distributionDomainName: host },
+        edge.includeBody,
+      );
+      const result = await invokeViewerRequest(options.cookieIssuer, event);
+      if ('failed' in result) return send(cloudFrontError(result.failed, 'LambdaError', result.reason), behavior);
+      return send(result, behavior);
+    }
+
+    const outcome = fromFunctionResult(await options.viewerRequest.run(toFunctionEvent({ method, uri, query: target.query, headers, viewerIp, host })));
+    if (outcome.kind === 'response') return send(outcome.response, behavior);
+    uri = outcome.uri;
+
+    if (behavior.origin === 'none') return send(cloudFrontError(502, 'OriginError', 'No origin for this behavior.'), behavior);
+    const root = behavior.origin === 'media' ? options.origins.media : options.origins.player;
+    const object = await readObjectAtPath(root, uri === '/' ? `/${spec.defaultRootObject}` : uri, {
+      method: method === 'HEAD' ? 'HEAD' : 'GET',
+      ...(typeof req.headers.range === 'string' ? { range: req.headers.range } : {}),
+      ...(typeof req.headers['if-none-match'] === 'string' ? { ifNoneMatch: req.headers['if-none-match'] } : {}),
+      ...(typeof req.headers['if-modified-since'] === 'string' ? { ifModifiedSince: req.headers['if-modified-since'] } : {}),
+    });
+    const response = originResponse(object);
+    if (spec.customErrorResponses.some((e) => e.errorCode === object.status)) return send(await customErrorOr(object.status, response), behavior);
+    return send(response, behavior);
+  }
+
+  async function customErrorOr(status: number, fallback: PlainResponse | StreamResponse): Promise<PlainResponse | StreamResponse> {
+    const custom = spec.customErrorResponses.find((e) => e.errorCode === status);
+    if (!custom) return fallback;
+    // CloudFront fetches the error page from the behavior matching its path, without running
+    // viewer-request functions; if the page is missing the viewer gets the original error.
+    const page = await readObject(options.origins.player, custom.responsePagePath.slice(1), { method: 'GET' });
+    if (page.status !== 200) return fallback;
+    const response = originResponse(page);
+    return { ...response, status: custom.responseCode, headers: [...response.headers.filter(([n]) => !/^(etag|last-modified|cache-control)$/i.test(n)), ['Cache-Control', `max-age=${custom.errorCachingMinTtl}`]] };
+  }
+
+  function applyResponseHeadersPolicy(headers: Map<string, [string, string][]>, behavior: Behavior, origin: string | string[] | undefined): void {
+    for (const [name, value] of Object.entries(spec.securityHeaders)) headers.set(name, [[name, value]]);
+    if (behavior.responseHeaders !== 'media-cors') return;
+    const { cors } = spec;
+    if (typeof origin === 'string' && cors.allowedOrigins.includes(origin)) {
+      headers.set('access-control-allow-origin', [['Access-Control-Allow-Origin', origin]]);
+      headers.set('access-control-allow-credentials', [['Access-Control-Allow-Credentials', 'true']]);
+      headers.set('access-control-expose-headers', [['Access-Control-Expose-Headers', cors.exposeHeaders.join(', ')]]);
+    }
+    headers.set('vary', [['Vary', 'Origin']]);
+  }
+
+  return (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log(`${req.method} ${req.url} 500 emulator error: ${(error as Error).stack ?? String(error)}`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('Internal error in the local distribution.');
+    });
+  };
+}
+
+interface StreamResponse {
+  readonly status: number;
+  readonly headers: [string, string][];
+  readonly stream?: Readable;
+  readonly body?: Buffer;
+}
+
+function originResponse(object: Awaited<ReturnType<typeof readObject>>): StreamResponse {
+  const headers = Object.entries(object.headers).map(([n, v]) => [n, String(v)] as [string, string]);
+  const body = object.body;
+  if (body instanceof Readable) return { status: object.status, headers, stream: body };
+  return { status: object.status, headers, body: body ? Buffer.from(body) : Buffer.alloc(0) };
+}
+
+
+/** CloudFront's own XML error body. */
+function cloudFrontError(status: number, code: string, message: string): PlainResponse {
+  const body = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error>`);
+  return { status, headers: [['Content-Type', 'text/xml'], ['Cache-Control', 'no-store']], body };
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    // First one wins, as with browsers' most specific path first.
+    if (!(name in cookies)) cookies[name] = part.slice(eq + 1).trim();
+  }
+  return cookies;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

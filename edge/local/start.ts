@@ -1,0 +1,186 @@
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CloudFrontRequestEvent } from 'aws-lambda';
+import { dynamoClient } from '../../tables/client.ts';
+import { enroll } from '../../tables/enrollments.ts';
+import { ensureTables } from '../../tables/ensure-tables.ts';
+import { DEFAULT_TABLE_PREFIX, TABLES, tableName } from '../../tables/schema.ts';
+import { buildCookieIssuer, writeIssuerConfig } from '../cookie-issuer/build.ts';
+import { defineDistribution, type DistributionSpec } from '../distribution-spec.ts';
+import { buildViewerRequest } from '../viewer-request/build.ts';
+import { loadCloudFrontFunction } from './cloudfront-function-sandbox.ts';
+import { DEMO_USERS } from './demo-data.ts';
+import { startDynalite, type LocalDynamo } from './dynamo-server.ts';
+import { createLocalIdp, loadIdpKeys, type LocalIdp } from './idp.ts';
+import { kvsFromFile } from './kvs-file.ts';
+import { createDistributionHandler } from './server.ts';
+import { loadCloudFrontKeyPair, type CloudFrontKeyPair } from './signing-keys.ts';
+
+export interface LocalSystemOptions {
+  /** Data folder. Default `.lectern` (or LECTERN_DATA, read by the CLI, not here). */
+  readonly dataDir: string;
+  /** Distribution port; 0 picks a free one. Default 8787. */
+  readonly port: number;
+  /** IdP port; 0 picks a free one. Default port + 1. */
+  readonly idpPort?: number;
+  /** Extra origins allowed to embed with credentials (the demo embed page's origin, say). */
+  readonly corsAllowedOrigins?: readonly string[];
+  /** Overrides for the baked issuer config (fault tests point the JWKS at a hanging server). */
+  readonly issuerOverrides?: Record<string, unknown>;
+  /** Keep dynalite in memory instead of under the data folder. */
+  readonly inMemoryDynamo?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalSystem {
+  /** `http://localhost:<port>`. */
+  readonly url: string;
+  readonly host: string;
+  readonly idp: LocalIdp;
+  readonly keyPair: CloudFrontKeyPair;
+  readonly dynamoEndpoint: string;
+  readonly spec: DistributionSpec;
+  readonly dataDir: string;
+  readonly mediaRoot: string;
+  readonly playerRoot: string;
+  readonly kvsFile: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 8787;
+export const LOCAL_REGION = 'us-east-1';
+
+export function dataPaths(dataDir: string) {
+  const root = resolve(dataDir);
+  return {
+    root,
+    media: join(root, 'origin', 'media'),
+    player: join(root, 'origin', 'player'),
+    kvsFile: join(root, 'kvs', 'next-lesson.json'),
+    dynamo: join(root, 'dynamodb'),
+    issuerBundle: join(root, 'edge', 'cookie-issuer'),
+    runtime: join(root, 'runtime.json'),
+  };
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolveListen((server.address() as AddressInfo).port));
+  });
+}
+
+/**
+ * Starts the whole system on loopback: dynalite, the local IdP, and the emulated distribution
+ * running the BUILT edge code (the same artifacts `pulumi up` deploys), with its config baked
+ * the same way (config.json beside the Lambda@Edge bundle).
+ */
+export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  const log = options.log ?? (() => {});
+  const paths = dataPaths(options.dataDir);
+  await Promise.all([paths.media, paths.player, join(paths.root, 'kvs')].map((dir) => mkdir(dir, { recursive: true })));
+
+  const [keyPair, idpKeys] = await Promise.all([loadCloudFrontKeyPair(paths.root), loadIdpKeys(paths.root)]);
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const dynamo: LocalDynamo = await startDynalite(options.inMemoryDynamo ? {} : { path: paths.dynamo });
+    closers.push(() => dynamo.close());
+    const client = dynamoClient({ region: LOCAL_REGION, endpoint: dynamo.endpoint });
+    await ensureTables(client, DEFAULT_TABLE_PREFIX);
+    for (const user of DEMO_USERS) {
+      for (const courseId of user.enrolledIn) await enroll(client, DEFAULT_TABLE_PREFIX, { userId: user.sub, courseId, email: user.email });
+    }
+
+    // The IdP first: its URL is the issuer the cookie issuer is pinned to.
+    let idp: LocalIdp | undefined;
+    const idpServer = createServer((req, res) => idp?.handle(req, res));
+    const idpPort = await listen(idpServer, options.idpPort ?? (options.port === 0 ? 0 : options.port + 1));
+    closers.push(() => new Promise((done) => idpServer.close(() => done())));
+    idp = createLocalIdp({ baseUrl: `http://127.0.0.1:${idpPort}`, keys: idpKeys });
+
+    // The distribution's port must be known before the issuer config is baked (allowedHosts).
+    const distribution = createServer();
+    const port = await listen(distribution, options.port);
+    closers.push(() => new Promise((done) => { distribution.closeAllConnections(); distribution.close(() => done()); }));
+    const host = `localhost:${port}`;
+    const url = `http://${host}`;
+    const corsAllowedOrigins = [...(options.corsAllowedOrigins ?? [])];
+
+    const issuerBuild = await buildCookieIssuer();
+    await mkdir(paths.issuerBundle, { recursive: true });
+    await cp(issuerBuild.file, join(paths.issuerBundle, 'index.mjs'));
+    await writeIssuerConfig(paths.issuerBundle, {
+      issuer: idp.issuer,
+      clientIds: [idp.clientId],
+      jwks: idp.jwks,
+      enrollments: { region: LOCAL_REGION, tableName: tableName(DEFAULT_TABLE_PREFIX, TABLES.enrollments), endpoint: dynamo.endpoint },
+      signing: { keyPairId: keyPair.keyPairId, key: { source: 'pem-file', path: keyPair.privateKeyPath } },
+      scheme: 'http',
+      allowedHosts: [host, `127.0.0.1:${port}`],
+      corsAllowedOrigins,
+      ...options.issuerOverrides,
+    });
+    // A fresh module instance per start: the bundle reads its config.json at load, like a cold start.
+    const issuerModule = (await import(`${pathToFileURL(join(paths.issuerBundle, 'index.mjs')).href}?start=${Date.now()}`)) as {
+      handler: (event: CloudFrontRequestEvent) => Promise<unknown>;
+    };
+
+    const viewerRequestFile = join(paths.root, 'edge', 'viewer-request.js');
+    await buildViewerRequest(viewerRequestFile);
+    const viewerRequest = loadCloudFrontFunction(await readFile(viewerRequestFile, 'utf8'), { kvs: kvsFromFile(paths.kvsFile) });
+
+    await installPlayerShell(paths.player);
+    await writeFile(join(paths.player, 'player', 'config.json'), JSON.stringify({ idpUrl: `http://127.0.0.1:${idpPort}`, clientId: idp.clientId }));
+
+    const spec = defineDistribution({
+      corsAllowedOrigins,
+      trustedKeys: [{ id: keyPair.keyPairId, publicKeyPem: keyPair.publicKeyPem }],
+    });
+    distribution.on(
+      'request',
+      createDistributionHandler({
+        spec,
+        origins: { media: paths.media, player: paths.player },
+        viewerRequest,
+        cookieIssuer: issuerModule.handler,
+        scheme: 'http',
+        log,
+      }),
+    );
+
+    await writeFile(
+      paths.runtime,
+      JSON.stringify({ url, issuer: idp.issuer, clientId: idp.clientId, idpUrl: `http://127.0.0.1:${idpPort}`, keyPairId: keyPair.keyPairId, pid: process.pid }, null, 2),
+    );
+
+    return {
+      url,
+      host,
+      idp,
+      keyPair,
+      dynamoEndpoint: dynamo.endpoint,
+      spec,
+      dataDir: paths.root,
+      mediaRoot: paths.media,
+      playerRoot: paths.player,
+      kvsFile: paths.kvsFile,
+      close: async () => {
+        for (const close of closers.reverse()) await close();
+      },
+    };
+  } catch (error) {
+    for (const close of closers.reverse()) await close().catch(() => {});
+    throw error;
+  }
+}
+
+/** The player bucket's contents: the minimal demo player until the Vite player replaces it. */
+async function installPlayerShell(playerRoot: string): Promise<void> {
+  const source = resolve(import.meta.dirname, '..', '..', 'player', 'shell');
+  await cp(source, playerRoot, { recursive: true });
+  await mkdir(join(playerRoot, 'player'), { recursive: true });
+  await cp(resolve(import.meta.dirname, '..', '..', 'node_modules', 'hls.js', 'dist', 'hls.light.min.js'), join(playerRoot, 'player', 'hls.light.min.js'));
+}

@@ -1,0 +1,16 @@
+import dynalite from 'dynalite';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { dynamoClient } from '../../tables/client.ts';
+import { encodeLesson } from '../encode-lesson.ts';
+import { LADDER } from '../ladder.ts';
+import { rm } from 'node:fs/promises';
+const s = dynalite({ createTableMs: 0 });
+await new Promise<void>(r => s.listen(0, () => r()));
+const port = (s.address() as any).port;
+const dynamo = dynamoClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${port}` });
+await dynamo.send(new CreateTableCommand({ TableName: 'lectern-lessons', KeySchema: [{AttributeName:'courseId',KeyType:'HASH'},{AttributeName:'lessonId',KeyType:'RANGE'}], AttributeDefinitions:[{AttributeName:'courseId',AttributeType:'S'},{AttributeName:'lessonId',AttributeType:'S'}], BillingMode:'PAY_PER_REQUEST' }));
+await rm('/tmp/pl/data', { recursive: true, force: true });
+const ladder = { ...LADDER, rungs: [ { ...LADDER.rungs[4]!, optional: false }, { ...LADDER.rungs[4]!, name: '144p', shortSide: 144, optional: false } ] };
+const r = await encodeLesson({ input: process.argv[2]!, courseId: 'demo', lessonId: 'lesson-1', dataDir: '/tmp/pl/data', dynamo, tablePrefix: 'lectern-', ladder, onPhase: (p, d) => console.log('phase', p, d ?? ''), onProgress: (p) => console.log(JSON.stringify(p)) });
+console.log(r);
+s.close();

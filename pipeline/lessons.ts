@@ -1,0 +1,380 @@
+/**
+ * Lesson records (DynamoDB lessons table) and the next-lesson map the viewer-request function
+ * reads. Pure parts: placing a lesson in a course's order, building the map. I/O parts: thin
+ * DynamoDB calls (the same code talks to dynalite and DynamoDB) and the atomic map write.
+ */
+import {
+  GetItemCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { TABLES, tableName } from '../tables/schema.ts';
+import { PipelineError } from './errors.ts';
+import { writeFileAtomic } from './master-playlist.ts';
+
+export type LessonStatus = 'pending' | 'encoding' | 'published' | 'failed';
+
+export interface RenditionSummary {
+  readonly name: string;
+  readonly width: number;
+  readonly height: number;
+  readonly bandwidth: number;
+}
+
+export interface LessonRecord {
+  readonly courseId: string;
+  readonly lessonId: string;
+  readonly order: number;
+  readonly title: string;
+  readonly status: LessonStatus;
+  readonly manifestKey?: string;
+  readonly durationSeconds?: number;
+  readonly renditions?: readonly RenditionSummary[];
+  readonly posterKey?: string;
+  readonly thumbnailsKey?: string;
+  readonly updatedAt?: string;
+  readonly error?: string;
+}
+
+export function lessonsTable(prefix: string): string {
+  return tableName(prefix, TABLES.lessons);
+}
+
+export function nextLessonMapPath(dataDir: string): string {
+  return join(dataDir, 'kvs', 'next-lesson.json');
+}
+
+// ---------- marshalling ----------
+
+type Item = Record<string, AttributeValue>;
+
+function s(item: Item, key: string): string | undefined {
+  return item[key]?.S;
+}
+
+function n(item: Item, key: string): number | undefined {
+  const v = item[key]?.N;
+  return v === undefined ? undefined : Number(v);
+}
+
+export function fromItem(item: Item): LessonRecord {
+  const renditions = item.renditions?.L?.map((r) => {
+    const m = r.M ?? {};
+    return {
+      name: m.name?.S ?? '',
+      width: Number(m.width?.N ?? 0),
+      height: Number(m.height?.N ?? 0),
+      bandwidth: Number(m.bandwidth?.N ?? 0),
+    };
+  });
+  const record: LessonRecord = {
+    courseId: s(item, 'courseId') ?? '',
+    lessonId: s(item, 'lessonId') ?? '',
+    order: n(item, 'order') ?? 0,
+    title: s(item, 'title') ?? '',
+    status: (s(item, 'status') as LessonStatus | undefined) ?? 'pending',
+    ...(s(item, 'manifestKey') !== undefined && { manifestKey: s(item, 'manifestKey') }),
+    ...(n(item, 'durationSeconds') !== undefined && { durationSeconds: n(item, 'durationSeconds') }),
+    ...(renditions !== undefined && { renditions }),
+    ...(s(item, 'posterKey') !== undefined && { posterKey: s(item, 'posterKey') }),
+    ...(s(item, 'thumbnailsKey') !== undefined && { thumbnailsKey: s(item, 'thumbnailsKey') }),
+    ...(s(item, 'updatedAt') !== undefined && { updatedAt: s(item, 'updatedAt') }),
+    ...(s(item, 'error') !== undefined && { error: s(item, 'error') }),
+  };
+  return record;
+}
+
+function renditionsValue(renditions: readonly RenditionSummary[]): AttributeValue {
+  return {
+    L: renditions.map((r) => ({
+      M: {
+        name: { S: r.name },
+        width: { N: String(r.width) },
+        height: { N: String(r.height) },
+        bandwidth: { N: String(r.bandwidth) },
+      },
+    })),
+  };
+}
+
+// ---------- ordering (pure) ----------
+
+export interface Ordered {
+  readonly lessonId: string;
+  readonly order: number;
+}
+
+function byOrder(a: Ordered, b: Ordered): number {
+  return a.order - b.order || (a.lessonId < b.lessonId ? -1 : a.lessonId > b.lessonId ? 1 : 0);
+}
+
+/**
+ * Pure: where `lessonId` goes in its course. `after` places it right after that lesson (which
+ * must exist); without `after` a new lesson is appended and an existing one keeps its place.
+ * Returns only the order changes to write (including the lesson itself when new or moved).
+ * Existing order numbers are kept whenever there is room; otherwise the course is renumbered
+ * 1..n.
+ */
+export function placeLesson(existing: readonly Ordered[], lessonId: string, after?: string): Ordered[] {
+  const sorted = [...existing].sort(byOrder);
+  const current = sorted.find((l) => l.lessonId === lessonId);
+  if (after !== undefined) {
+    if (after === lessonId) throw new PipelineError('lesson', `a lesson cannot be placed after itself (${lessonId})`);
+    if (!sorted.some((l) => l.lessonId === after)) {
+      throw new PipelineError('lesson', `--after ${after}: no such lesson in this course`);
+    }
+  } else if (current) {
+    return [];
+  }
+  const others = sorted.filter((l) => l.lessonId !== lessonId);
+  const pos = after === undefined ? others.length : others.findIndex((l) => l.lessonId === after) + 1;
+  const prev = others[pos - 1]?.order ?? 0;
+  const next = others[pos]?.order;
+  if (current && current.order > prev && (next === undefined || current.order < next)) return [];
+  if (next === undefined || next - prev >= 2) {
+    return [{ lessonId, order: Math.floor(prev) + 1 }];
+  }
+  const sequence = [...others.slice(0, pos).map((l) => l.lessonId), lessonId, ...others.slice(pos).map((l) => l.lessonId)];
+  const old = new Map(sorted.map((l) => [l.lessonId, l.order]));
+  return sequence
+    .map((id, i) => ({ lessonId: id, order: i + 1 }))
+    .filter((l) => old.get(l.lessonId) !== l.order);
+}
+
+// ---------- next-lesson map (pure) ----------
+
+export interface KvsImport {
+  readonly data: readonly { readonly key: string; readonly value: string }[];
+}
+
+/**
+ * Pure: CloudFront KeyValueStore import document: `<courseId>/<lessonId>` -> next published
+ * lesson id, per course in lesson order. Unpublished lessons are skipped (a redirect to them
+ * would fail); the last published lesson of a course has no key.
+ */
+export function buildNextLessonMap(
+  lessons: readonly Pick<LessonRecord, 'courseId' | 'lessonId' | 'order' | 'status'>[],
+): KvsImport {
+  const byCourse = new Map<string, Ordered[]>();
+  for (const l of lessons) {
+    if (l.status !== 'published') continue;
+    const list = byCourse.get(l.courseId) ?? [];
+    list.push({ lessonId: l.lessonId, order: l.order });
+    byCourse.set(l.courseId, list);
+  }
+  const data: { key: string; value: string }[] = [];
+  for (const [courseId, list] of byCourse) {
+    list.sort(byOrder);
+    for (let i = 0; i + 1 < list.length; i++) {
+      data.push({ key: `${courseId}/${list[i]!.lessonId}`, value: list[i + 1]!.lessonId });
+    }
+  }
+  data.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { data };
+}
+
+// ---------- DynamoDB (I/O) ----------
+
+export async function listCourseLessons(dynamo: DynamoDBClient, table: string, courseId: string): Promise<LessonRecord[]> {
+  const out: LessonRecord[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'courseId = :c',
+        ExpressionAttributeValues: { ':c': { S: courseId } },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) out.push(fromItem(item));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+export async function getLesson(
+  dynamo: DynamoDBClient,
+  table: string,
+  courseId: string,
+  lessonId: string,
+): Promise<LessonRecord | null> {
+  const r = await dynamo.send(
+    new GetItemCommand({
+      TableName: table,
+      Key: { courseId: { S: courseId }, lessonId: { S: lessonId } },
+      ConsistentRead: true,
+    }),
+  );
+  return r.Item ? fromItem(r.Item) : null;
+}
+
+async function scanAllLessons(dynamo: DynamoDBClient, table: string): Promise<LessonRecord[]> {
+  const out: LessonRecord[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await dynamo.send(
+      new ScanCommand({
+        TableName: table,
+        ProjectionExpression: 'courseId, lessonId, #o, #s',
+        ExpressionAttributeNames: { '#o': 'order', '#s': 'status' },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) out.push(fromItem(item));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+async function setOrder(dynamo: DynamoDBClient, table: string, courseId: string, o: Ordered, now: string): Promise<void> {
+  await dynamo.send(
+    new UpdateItemCommand({
+      TableName: table,
+      Key: { courseId: { S: courseId }, lessonId: { S: o.lessonId } },
+      UpdateExpression: 'SET #o = :o, updatedAt = :t',
+      ConditionExpression: 'attribute_exists(lessonId)',
+      ExpressionAttributeNames: { '#o': 'order' },
+      ExpressionAttributeValues: { ':o': { N: String(o.order) }, ':t': { S: now } },
+    }),
+  );
+}
+
+/**
+ * Before an encode: place the lesson (validating `after`), create the record when new, and mark
+ * it `encoding` unless a published version exists (that version stays playable meanwhile).
+ * Returns the record as it was before.
+ */
+export async function prepareLesson(
+  dynamo: DynamoDBClient,
+  table: string,
+  input: { courseId: string; lessonId: string; title?: string; after?: string },
+  now = new Date().toISOString(),
+): Promise<LessonRecord | null> {
+  const lessons = await listCourseLessons(dynamo, table, input.courseId);
+  const before = lessons.find((l) => l.lessonId === input.lessonId) ?? null;
+  const changes = placeLesson(lessons, input.lessonId, input.after);
+  const own = changes.find((c) => c.lessonId === input.lessonId);
+  for (const c of changes) {
+    if (c.lessonId !== input.lessonId) await setOrder(dynamo, table, input.courseId, c, now);
+  }
+  const names: Record<string, string> = { '#o': 'order', '#s': 'status', '#t': 'title' };
+  const values: Record<string, AttributeValue> = { ':now': { S: now } };
+  const sets = ['updatedAt = :now'];
+  if (own) {
+    sets.push('#o = :o');
+    values[':o'] = { N: String(own.order) };
+  }
+  if (input.title !== undefined) {
+    sets.push('#t = :t');
+    values[':t'] = { S: input.title };
+  } else if (!before) {
+    sets.push('#t = :t');
+    values[':t'] = { S: input.lessonId };
+  }
+  if (before?.status !== 'published') {
+    sets.push('#s = :s');
+    values[':s'] = { S: 'encoding' };
+  }
+  await dynamo.send(
+    new UpdateItemCommand({
+      TableName: table,
+      Key: { courseId: { S: input.courseId }, lessonId: { S: input.lessonId } },
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(
+        Object.entries(names).filter(([k]) => sets.some((x) => x.includes(k))),
+      ),
+      ExpressionAttributeValues: values,
+    }),
+  );
+  return before;
+}
+
+export interface PublishedFields {
+  readonly manifestKey: string;
+  readonly durationSeconds: number;
+  readonly renditions: readonly RenditionSummary[];
+  readonly posterKey: string;
+  readonly thumbnailsKey: string;
+  readonly title?: string;
+}
+
+export async function markPublished(
+  dynamo: DynamoDBClient,
+  table: string,
+  courseId: string,
+  lessonId: string,
+  fields: PublishedFields,
+  now = new Date().toISOString(),
+): Promise<void> {
+  const values: Record<string, AttributeValue> = {
+    ':s': { S: 'published' },
+    ':m': { S: fields.manifestKey },
+    ':d': { N: String(fields.durationSeconds) },
+    ':r': renditionsValue(fields.renditions),
+    ':p': { S: fields.posterKey },
+    ':v': { S: fields.thumbnailsKey },
+    ':now': { S: now },
+  };
+  const sets = ['#s = :s', 'manifestKey = :m', 'durationSeconds = :d', 'renditions = :r', 'posterKey = :p', 'thumbnailsKey = :v', 'updatedAt = :now'];
+  const names: Record<string, string> = { '#s': 'status', '#e': 'error' };
+  if (fields.title !== undefined) {
+    sets.push('#t = :t');
+    names['#t'] = 'title';
+    values[':t'] = { S: fields.title };
+  }
+  await dynamo.send(
+    new UpdateItemCommand({
+      TableName: table,
+      Key: { courseId: { S: courseId }, lessonId: { S: lessonId } },
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE #e`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
+}
+
+/**
+ * After a failed encode: record the message. A lesson that has a published version stays
+ * `published` (that version is still what students get); otherwise it becomes `failed`.
+ */
+export async function markFailed(
+  dynamo: DynamoDBClient,
+  table: string,
+  courseId: string,
+  lessonId: string,
+  message: string,
+  now = new Date().toISOString(),
+): Promise<void> {
+  const current = await getLesson(dynamo, table, courseId, lessonId);
+  const keepPublished = current?.status === 'published';
+  await dynamo.send(
+    new UpdateItemCommand({
+      TableName: table,
+      Key: { courseId: { S: courseId }, lessonId: { S: lessonId } },
+      UpdateExpression: keepPublished ? 'SET #e = :e, updatedAt = :now' : 'SET #e = :e, updatedAt = :now, #s = :s',
+      ExpressionAttributeNames: keepPublished ? { '#e': 'error' } : { '#e': 'error', '#s': 'status' },
+      ExpressionAttributeValues: {
+        ':e': { S: message.slice(0, 2000) },
+        ':now': { S: now },
+        ...(keepPublished ? {} : { ':s': { S: 'failed' } }),
+      },
+    }),
+  );
+}
+
+/** Rebuilds `<dataDir>/kvs/next-lesson.json` from the whole lessons table, atomically. */
+export async function rebuildNextLessonMap(dynamo: DynamoDBClient, table: string, dataDir: string): Promise<KvsImport> {
+  const map = buildNextLessonMap(await scanAllLessons(dynamo, table));
+  const path = nextLessonMapPath(dataDir);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, `${JSON.stringify(map, null, 2)}\n`);
+  return map;
+}

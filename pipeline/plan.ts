@@ -1,0 +1,322 @@
+/**
+ * Pure planning: ladder + probe -> what to encode. Never upscales, keeps dimensions even,
+ * treats portrait as portrait, picks the output frame rate, the audio layout, the content kind
+ * and the poster/scrub-thumbnail geometry. Both encoders' builders start from this.
+ */
+import {
+  h264LevelFor,
+  validateLadder,
+  type ContentKind,
+  type H264Profile,
+  type Ladder,
+  type Rung,
+} from './ladder.ts';
+import { PipelineError } from './errors.ts';
+import { rationalValue, type Probe, type Rational, type VideoProbe } from './probe.ts';
+
+export interface PlannedRendition {
+  /** `${shortSide}p`: unique in a plan, used as the folder name. */
+  readonly name: string;
+  readonly width: number;
+  readonly height: number;
+  readonly shortSide: number;
+  /** The ladder rung this came from (its rates, possibly scaled down). */
+  readonly rung: string;
+  /** True when the rung was capped to the source size (never upscale). */
+  readonly capped: boolean;
+  readonly profile: H264Profile;
+  readonly level: string;
+  readonly crf: number;
+  readonly maxrateKbps: number;
+  readonly bufsizeKbps: number;
+  readonly qvbrQuality: number;
+  readonly audioKbps: number;
+}
+
+export interface AudioPlan {
+  /** `silence`: the source has no audio; a silent track keeps every lesson's layout identical. */
+  readonly source: 'stream' | 'silence';
+  readonly streamIndex: number | null;
+  readonly channels: 1 | 2;
+  readonly sampleRate: number;
+}
+
+export interface ThumbnailPlan {
+  readonly intervalSeconds: number;
+  readonly width: number;
+  readonly height: number;
+  readonly columns: number;
+  readonly rows: number;
+  /** Number of thumbnails (cues in the WebVTT index). */
+  readonly count: number;
+  /** Number of sprite images (`thumbs-000.jpg`, ...). */
+  readonly sprites: number;
+  readonly posterAtSeconds: number;
+  readonly posterWidth: number;
+  readonly posterHeight: number;
+}
+
+export interface PlanOptions {
+  /** Force the content kind; when absent it is detected (see detectContentKind). */
+  readonly contentKind?: ContentKind;
+  /** Include optional rungs (240p). */
+  readonly includeOptional?: boolean;
+}
+
+export interface EncodePlan {
+  readonly input: string;
+  readonly videoStreamIndex: number;
+  readonly durationSeconds: number;
+  readonly contentKind: ContentKind;
+  readonly contentKindReason: string;
+  readonly frameRate: Rational;
+  readonly vfrInput: boolean;
+  readonly deinterlace: boolean;
+  readonly segmentSeconds: number;
+  readonly gopSeconds: number;
+  readonly gopFrames: number;
+  readonly x264Preset: string;
+  readonly renditions: readonly PlannedRendition[];
+  readonly audio: AudioPlan;
+  readonly thumbnails: ThumbnailPlan;
+}
+
+const MIN_SHORT_SIDE = 32;
+
+function evenFloor(x: number): number {
+  return Math.max(2, Math.floor(x / 2) * 2);
+}
+
+function evenRound(x: number): number {
+  return Math.max(2, Math.round(x / 2) * 2);
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+function reduce(r: Rational): Rational {
+  const num = Math.round(r.num);
+  const den = Math.round(r.den);
+  const g = gcd(num, den) || 1;
+  return { num: num / g, den: den / g };
+}
+
+export function requireVideo(probe: Probe): VideoProbe {
+  if (!probe.video) {
+    throw new PipelineError('no-video', `${probe.path || 'the input'} has no video stream (is it an audio-only file?)`);
+  }
+  return probe.video;
+}
+
+interface Geometry {
+  readonly rung: Rung;
+  readonly width: number;
+  readonly height: number;
+  readonly shortSide: number;
+  readonly capped: boolean;
+}
+
+/**
+ * Rendition sizes: each rung's short side capped at the source's display short side (after SAR
+ * and rotation), even, aspect kept; a rendition within `minRungStep` of the one above it is
+ * dropped (a 740p source gives 740p, 480p, 360p — not 740p and 720p).
+ */
+export function planGeometry(ladder: Ladder, video: VideoProbe, includeOptional = false): Geometry[] {
+  const dw = video.displayWidth;
+  const dh = video.displayHeight;
+  const portrait = dh > dw;
+  const srcShort = Math.min(dw, dh);
+  const srcLong = Math.max(dw, dh);
+  if (srcShort < MIN_SHORT_SIDE) {
+    throw new PipelineError('input', `the video is ${dw}x${dh}: too small to encode (short side under ${MIN_SHORT_SIDE} px)`);
+  }
+  const ratio = srcLong / srcShort;
+  const maxShort = evenFloor(srcShort);
+  const maxLong = evenFloor(srcLong);
+  const out: Geometry[] = [];
+  for (const rung of ladder.rungs) {
+    if (rung.optional && !includeOptional) continue;
+    const capped = rung.shortSide > maxShort;
+    const shortSide = capped ? maxShort : rung.shortSide;
+    const previous = out[out.length - 1];
+    if (previous && shortSide > previous.shortSide * ladder.minRungStep) continue;
+    const long = Math.min(evenRound(shortSide * ratio), maxLong);
+    out.push({
+      rung,
+      shortSide,
+      capped,
+      width: portrait ? shortSide : long,
+      height: portrait ? long : shortSide,
+    });
+  }
+  return out;
+}
+
+/** Standard output rates a VFR source is mapped onto (its nominal rate when it has one). */
+const STANDARD_RATES: readonly Rational[] = [
+  { num: 15, den: 1 },
+  { num: 24000, den: 1001 },
+  { num: 24, den: 1 },
+  { num: 25, den: 1 },
+  { num: 30000, den: 1001 },
+  { num: 30, den: 1 },
+  { num: 50, den: 1 },
+  { num: 60000, den: 1001 },
+  { num: 60, den: 1 },
+];
+
+/**
+ * Constant output frame rate. CFR sources keep their rate (divided down above the ladder's
+ * maximum); VFR sources get their nominal rate when ffprobe's r_frame_rate is a standard one
+ * (screen recorders and phones report it), else the smallest standard rate at or above the
+ * average. The `fps` filter then duplicates/drops frames onto that grid, so every rendition has
+ * the same frames and keyframes land on the same timestamps.
+ */
+export function outputFrameRate(video: VideoProbe, maxFps: number): Rational {
+  const limit = (r: Rational): Rational => {
+    const v = rationalValue(r);
+    if (v <= maxFps + 1e-9) return reduce(r);
+    const k = Math.ceil(v / maxFps - 1e-9);
+    return reduce({ num: r.num, den: r.den * k });
+  };
+  const standardNear = (r: Rational): Rational | undefined =>
+    STANDARD_RATES.find((s) => Math.abs(rationalValue(s) - rationalValue(r)) / rationalValue(s) < 0.001);
+  const v = rationalValue(video.frameRate);
+  if (!video.vfr && v >= 1 && v <= 240) return limit(video.frameRate);
+  const nominal = standardNear(video.frameRate);
+  if (nominal && rationalValue(nominal) <= maxFps) return nominal;
+  const avg = video.avgFrameRate ? rationalValue(video.avgFrameRate) : 30;
+  const candidates = STANDARD_RATES.filter((s) => rationalValue(s) <= maxFps + 1e-9);
+  return candidates.find((s) => rationalValue(s) >= avg * 0.99) ?? candidates[candidates.length - 1] ?? { num: 30, den: 1 };
+}
+
+/** Video bitrate of the source: the stream's own, else the container's minus the audio. */
+export function sourceVideoKbps(probe: Probe): number | null {
+  if (probe.video?.bitRateKbps) return probe.video.bitRateKbps;
+  if (probe.bitRateKbps === null) return null;
+  const audio = probe.audio ? (probe.audio.bitRateKbps ?? 128) : 0;
+  const v = probe.bitRateKbps - audio;
+  return v > 0 ? v : null;
+}
+
+function scaleRate(kbps: number, shortSide: number, rungShort: number): number {
+  if (shortSide >= rungShort) return kbps;
+  // Bits needed grow slower than the pixel count: (pixels ratio)^0.75 = (short ratio)^1.5.
+  return Math.max(50, Math.round((kbps * (shortSide / rungShort) ** 1.5) / 10) * 10);
+}
+
+/**
+ * Content kind, when nobody said. Cheap and probe-only (no extra decode pass): a source that
+ * already spends no more bits than the lecture cap of the top rendition is treated as a lecture.
+ * Screen recordings (Zoom, OBS, QuickTime) land far below that cap; camera masters land far
+ * above it. A misclassified camera source is by construction one whose own bit budget fits the
+ * lecture cap, so the cap costs it little. Unknown bitrate -> camera, the safe side. The CLI
+ * flag (`contentKind`) overrides it.
+ */
+export function detectContentKind(probe: Probe, top: Geometry): { kind: ContentKind; reason: string } {
+  const kbps = sourceVideoKbps(probe);
+  const cap = scaleRate(top.rung.rates.lecture.maxrateKbps, top.shortSide, top.rung.shortSide);
+  if (kbps === null) return { kind: 'camera', reason: 'source bitrate unknown; camera is the safe choice' };
+  if (kbps <= cap) {
+    return { kind: 'lecture', reason: `source video is ${kbps} kbit/s, within the lecture cap of ${cap} kbit/s at ${top.shortSide}p` };
+  }
+  return { kind: 'camera', reason: `source video is ${kbps} kbit/s, above the lecture cap of ${cap} kbit/s at ${top.shortSide}p` };
+}
+
+function planAudio(probe: Probe, ladder: Ladder): AudioPlan {
+  if (!probe.audio) return { source: 'silence', streamIndex: null, channels: 1, sampleRate: ladder.audioSampleRate };
+  return {
+    source: 'stream',
+    streamIndex: probe.audio.index,
+    channels: probe.audio.channels === 1 ? 1 : 2,
+    sampleRate: ladder.audioSampleRate,
+  };
+}
+
+export const SILENCE_AUDIO_KBPS = 32;
+
+function audioKbps(rung: Rung, audio: AudioPlan): number {
+  if (audio.source === 'silence') return SILENCE_AUDIO_KBPS;
+  return audio.channels === 1 ? Math.max(48, Math.round(rung.audioKbps / 2)) : rung.audioKbps;
+}
+
+/** Pure: the renditions to encode for this source. */
+export function planRenditions(ladder: Ladder, probe: Probe, options: PlanOptions = {}): PlannedRendition[] {
+  return planEncode(ladder, probe, options).renditions.slice();
+}
+
+function planThumbnails(ladder: Ladder, duration: number, renditions: readonly PlannedRendition[]): ThumbnailPlan {
+  const t = ladder.thumbnails;
+  const top = renditions[0]!;
+  const interval = Math.min(t.maxIntervalSeconds, Math.max(t.minIntervalSeconds, Math.round(duration / 120)));
+  const count = Math.max(1, Math.ceil(duration / interval - 1e-6));
+  const landscape = top.width >= top.height;
+  const ratio = top.width / top.height;
+  const poster = renditions.find((r) => r.shortSide <= t.posterShortSide) ?? renditions[renditions.length - 1]!;
+  return {
+    intervalSeconds: interval,
+    width: landscape ? t.longSide : evenRound(t.longSide * ratio),
+    height: landscape ? evenRound(t.longSide / ratio) : t.longSide,
+    columns: t.columns,
+    rows: t.rows,
+    count,
+    sprites: Math.ceil(count / (t.columns * t.rows)),
+    posterAtSeconds: Math.round(Math.min(duration * 0.1, t.posterMaxSeconds) * 1000) / 1000,
+    posterWidth: poster.width,
+    posterHeight: poster.height,
+  };
+}
+
+/** Pure: everything the builders need, from the ladder and the probe. */
+export function planEncode(ladder: Ladder, probe: Probe, options: PlanOptions = {}): EncodePlan {
+  validateLadder(ladder);
+  const video = requireVideo(probe);
+  const duration = video.durationSeconds && video.durationSeconds > 0 ? video.durationSeconds : probe.durationSeconds;
+  if (!(duration > 0)) throw new PipelineError('input', `${probe.path || 'the input'}: duration unknown or zero`);
+  const geometry = planGeometry(ladder, video, options.includeOptional ?? false);
+  const top = geometry[0];
+  if (!top) throw new PipelineError('input', 'no rendition fits this source with this ladder');
+  const detected = options.contentKind
+    ? { kind: options.contentKind, reason: 'chosen by the caller' }
+    : detectContentKind(probe, top);
+  const frameRate = outputFrameRate(video, ladder.maxFrameRate);
+  const fps = rationalValue(frameRate);
+  const audio = planAudio(probe, ladder);
+  const renditions: PlannedRendition[] = geometry.map((g) => {
+    const rc = g.rung.rates[detected.kind];
+    const maxrateKbps = scaleRate(rc.maxrateKbps, g.shortSide, g.rung.shortSide);
+    return {
+      name: `${g.shortSide}p`,
+      width: g.width,
+      height: g.height,
+      shortSide: g.shortSide,
+      rung: g.rung.name,
+      capped: g.capped,
+      profile: g.rung.profile,
+      level: h264LevelFor(g.width, g.height, fps, maxrateKbps, g.rung.profile, g.rung.level),
+      crf: rc.crf,
+      maxrateKbps,
+      bufsizeKbps: maxrateKbps * 2,
+      qvbrQuality: rc.qvbrQuality,
+      audioKbps: audioKbps(g.rung, audio),
+    };
+  });
+  return {
+    input: probe.path,
+    videoStreamIndex: video.index,
+    durationSeconds: duration,
+    contentKind: detected.kind,
+    contentKindReason: detected.reason,
+    frameRate,
+    vfrInput: video.vfr,
+    deinterlace: video.interlaced,
+    segmentSeconds: ladder.segmentSeconds,
+    gopSeconds: ladder.gopSeconds,
+    gopFrames: Math.max(1, Math.round(ladder.gopSeconds * fps)),
+    x264Preset: ladder.x264Preset,
+    renditions,
+    audio,
+    thumbnails: planThumbnails(ladder, duration, renditions),
+  };
+}
