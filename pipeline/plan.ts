@@ -200,10 +200,25 @@ export function sourceVideoKbps(probe: Probe): number | null {
   return v > 0 ? v : null;
 }
 
-function scaleRate(kbps: number, shortSide: number, rungShort: number): number {
-  if (shortSide >= rungShort) return kbps;
-  // Bits needed grow slower than the pixel count: (pixels ratio)^0.75 = (short ratio)^1.5.
-  return Math.max(50, Math.round((kbps * (shortSide / rungShort) ** 1.5) / 10) * 10);
+/**
+ * VBV cap for a rendition whose size is not the rung's own (a rung capped to the source size):
+ * interpolated by pixel count between the ladder rungs just below and above it; below the
+ * smallest rung, scaled down by (pixel ratio)^0.75 (bits grow slower than pixels).
+ */
+export function maxrateAt(ladder: Ladder, kind: ContentKind, shortSide: number): number {
+  const rungs = ladder.rungs;
+  const upper = [...rungs].reverse().find((r) => r.shortSide >= shortSide);
+  const lower = rungs.find((r) => r.shortSide <= shortSide);
+  if (upper && upper.shortSide === shortSide) return upper.rates[kind].maxrateKbps;
+  if (upper && lower) {
+    const t = (shortSide ** 2 - lower.shortSide ** 2) / (upper.shortSide ** 2 - lower.shortSide ** 2);
+    const v = lower.rates[kind].maxrateKbps + t * (upper.rates[kind].maxrateKbps - lower.rates[kind].maxrateKbps);
+    return Math.round(v / 10) * 10;
+  }
+  if (lower) return lower.rates[kind].maxrateKbps; // above the top rung (not reachable: capped)
+  const smallest = rungs[rungs.length - 1]!;
+  const v = smallest.rates[kind].maxrateKbps * (shortSide / smallest.shortSide) ** 1.5;
+  return Math.max(50, Math.round(v / 10) * 10);
 }
 
 /**
@@ -214,9 +229,9 @@ function scaleRate(kbps: number, shortSide: number, rungShort: number): number {
  * lecture cap, so the cap costs it little. Unknown bitrate -> camera, the safe side. The CLI
  * flag (`contentKind`) overrides it.
  */
-export function detectContentKind(probe: Probe, top: Geometry): { kind: ContentKind; reason: string } {
+export function detectContentKind(probe: Probe, ladder: Ladder, top: Geometry): { kind: ContentKind; reason: string } {
   const kbps = sourceVideoKbps(probe);
-  const cap = scaleRate(top.rung.rates.lecture.maxrateKbps, top.shortSide, top.rung.shortSide);
+  const cap = maxrateAt(ladder, 'lecture', top.shortSide);
   if (kbps === null) return { kind: 'camera', reason: 'source bitrate unknown; camera is the safe choice' };
   if (kbps <= cap) {
     return { kind: 'lecture', reason: `source video is ${kbps} kbit/s, within the lecture cap of ${cap} kbit/s at ${top.shortSide}p` };
@@ -279,13 +294,13 @@ export function planEncode(ladder: Ladder, probe: Probe, options: PlanOptions = 
   if (!top) throw new PipelineError('input', 'no rendition fits this source with this ladder');
   const detected = options.contentKind
     ? { kind: options.contentKind, reason: 'chosen by the caller' }
-    : detectContentKind(probe, top);
+    : detectContentKind(probe, ladder, top);
   const frameRate = outputFrameRate(video, ladder.maxFrameRate);
   const fps = rationalValue(frameRate);
   const audio = planAudio(probe, ladder);
   const renditions: PlannedRendition[] = geometry.map((g) => {
     const rc = g.rung.rates[detected.kind];
-    const maxrateKbps = scaleRate(rc.maxrateKbps, g.shortSide, g.rung.shortSide);
+    const maxrateKbps = g.capped ? maxrateAt(ladder, detected.kind, g.shortSide) : rc.maxrateKbps;
     return {
       name: `${g.shortSide}p`,
       width: g.width,

@@ -703,7 +703,7 @@ const DISALLOWED_PREFIXES = ['x-amz-cf-', 'x-edge-'];
 const READ_ONLY_REQUEST_HEADERS = ['cdn-loop', 'content-length', 'host', 'transfer-encoding', 'via'];
 const MAX_URI_WITH_QUERY = 8192;
 
-function isDisallowedHeader(name: string): boolean {
+export function isDisallowedHeader(name: string): boolean {
   return DISALLOWED_HEADERS.has(name) || DISALLOWED_PREFIXES.some((p) => name.startsWith(p));
 }
 

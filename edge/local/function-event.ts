@@ -1,3 +1,4 @@
+import { isDisallowedHeader } from './cloudfront-function-sandbox.ts';
 import type { PlainResponse } from './lambda-edge-adapter.ts';
 
 /** Anything that runs a CloudFront Function: the sandbox running the built file. */
@@ -41,6 +42,8 @@ export function toFunctionEvent(input: {
   for (const [name, raw] of Object.entries(input.headers)) {
     if (raw === undefined) continue;
     const lower = name.toLowerCase();
+    // CloudFront never shows functions its hop-by-hop and internal headers.
+    if (isDisallowedHeader(lower)) continue;
     for (const value of Array.isArray(raw) ? raw : [raw]) {
       if (lower === 'cookie') {
         for (const part of value.split(';')) {

@@ -1,13 +1,13 @@
 import { readFileSync, statSync } from 'node:fs';
+import { kvsFromImportFormat } from './cloudfront-function-sandbox.ts';
 
 /**
- * A KeyValueStore read from a file in CloudFront's KVS import format
- * ({"data":[{"key":"...","value":"..."}]}), the same file the pipeline writes and `pulumi up`
- * can upload. Re-read when the file changes, so a newly published lesson is seen at once.
+ * A KeyValueStore read from a file in CloudFront's KVS import format, the same file the
+ * pipeline writes. Re-read when the file changes, so a newly published lesson is seen at once.
  */
 export function kvsFromFile(path: string): (key: string) => Promise<string | undefined> {
   let loadedAt = -1;
-  let map = new Map<string, string>();
+  let lookup: (key: string) => Promise<string | undefined> = async () => undefined;
   return async (key) => {
     let mtime: number;
     try {
@@ -16,10 +16,9 @@ export function kvsFromFile(path: string): (key: string) => Promise<string | und
       return undefined;
     }
     if (mtime !== loadedAt) {
-      const parsed = JSON.parse(readFileSync(path, 'utf8')) as { data?: { key: string; value: string }[] };
-      map = new Map((parsed.data ?? []).map((entry) => [entry.key, entry.value]));
+      lookup = kvsFromImportFormat(readFileSync(path, 'utf8'));
       loadedAt = mtime;
     }
-    return map.get(key);
+    return lookup(key);
   };
 }
