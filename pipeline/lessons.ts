@@ -265,32 +265,24 @@ export async function prepareLesson(
   for (const c of changes) {
     if (c.lessonId !== input.lessonId) await setOrder(dynamo, table, input.courseId, c, now);
   }
-  const names: Record<string, string> = { '#o': 'order', '#s': 'status', '#t': 'title' };
+  const names: Record<string, string> = {};
   const values: Record<string, AttributeValue> = { ':now': { S: now } };
   const sets = ['updatedAt = :now'];
-  if (own) {
-    sets.push('#o = :o');
-    values[':o'] = { N: String(own.order) };
-  }
-  if (input.title !== undefined) {
-    sets.push('#t = :t');
-    values[':t'] = { S: input.title };
-  } else if (!before) {
-    sets.push('#t = :t');
-    values[':t'] = { S: input.lessonId };
-  }
-  if (before?.status !== 'published') {
-    sets.push('#s = :s');
-    values[':s'] = { S: 'encoding' };
-  }
+  const set = (name: string, attr: string, value: AttributeValue) => {
+    names[name] = attr;
+    values[`:${attr}`] = value;
+    sets.push(`${name} = :${attr}`);
+  };
+  if (own) set('#o', 'order', { N: String(own.order) });
+  if (input.title !== undefined) set('#t', 'title', { S: input.title });
+  else if (!before) set('#t', 'title', { S: input.lessonId });
+  if (before?.status !== 'published') set('#s', 'status', { S: 'encoding' });
   await dynamo.send(
     new UpdateItemCommand({
       TableName: table,
       Key: { courseId: { S: input.courseId }, lessonId: { S: input.lessonId } },
       UpdateExpression: `SET ${sets.join(', ')}`,
-      ExpressionAttributeNames: Object.fromEntries(
-        Object.entries(names).filter(([k]) => sets.some((x) => x.includes(k))),
-      ),
+      ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
       ExpressionAttributeValues: values,
     }),
   );

@@ -151,6 +151,7 @@ export function createProgressWriter(stream: BarStream = process.stderr, label =
   let lastDraw = 0;
   let lastDecile = -1;
   let drawn = false;
+  let doneShown = false;
   return {
     update(p) {
       if (stream.isTTY) {
@@ -161,8 +162,9 @@ export function createProgressWriter(stream: BarStream = process.stderr, label =
         drawn = true;
       } else {
         const decile = Math.floor(p.percent / 10);
-        if (decile > lastDecile || p.done) {
+        if ((decile > lastDecile && !doneShown) || (p.done && !doneShown)) {
           lastDecile = decile;
+          doneShown = p.done;
           stream.write(`${renderProgressBar(p, 72, label)}\n`);
         }
       }

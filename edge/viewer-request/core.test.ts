@@ -215,6 +215,8 @@ describe('media under /courses/', () => {
     '/courses/demo/lesson-1/thumbs/0001.jpeg',
     '/courses/demo/lesson-1/thumbs/sprite.png',
     '/courses/a/b/c.m3u8',
+    '/courses/demo/lesson-1/v0mwqb52tc-2475/720p/seg-00001.m4s',
+    '/courses/demo/lesson-1/v0mwqb52tc-2475/poster.jpg',
   ];
   for (const uri of published) {
     it(`passes the published file ${uri}`, async () => {
@@ -233,7 +235,7 @@ describe('media under /courses/', () => {
     ['/courses/demo/lesson-1/720p/', 'a rendition folder'],
     ['/courses/demo/master.m3u8', 'a file above the lesson'],
     ['/courses/', 'the courses root'],
-    ['/courses/demo/lesson-1/720p/extra/seg.m4s', 'a file nested too deep'],
+    ['/courses/demo/lesson-1/v1/720p/extra/seg.m4s', 'a file nested too deep'],
     ['/courses/demo/lesson-1/../lesson-2/master.m3u8', 'a dot-dot segment'],
     ['/courses/demo/lesson-1/./master.m3u8', 'a dot segment'],
     ['/courses/demo/lesson-1/%2e%2e/master.m3u8', 'an encoded dot-dot'],

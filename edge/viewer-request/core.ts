@@ -143,13 +143,14 @@ function headerValue(headers: Readonly<Record<string, string>>, name: string): s
 }
 
 /**
- * `/courses/<c>/<l>/<file>` or `/courses/<c>/<l>/<rendition>/<file>`: valid ids, plain names
- * (no `%`, backslash, empty or dot segments), and a published media extension.
+ * `/courses/<c>/<l>/` then at most two folders (the pipeline's immutable version folder and a
+ * rendition, e.g. `v0abc/720p/seg-00001.m4s`) and a file: valid ids, plain names (no `%`,
+ * backslash, empty or dot segments), and a published media extension.
  */
 export function isPublishedMediaPath(uri: string): boolean {
   if (typeof uri !== 'string' || uri.indexOf(COURSES) !== 0) return false;
   const segments = uri.slice(COURSES.length).split('/');
-  if (segments.length !== 3 && segments.length !== 4) return false;
+  if (segments.length < 3 || segments.length > 5) return false;
   if (!isCourseId(segments[0]) || !isLessonId(segments[1])) return false;
   for (let i = 2; i < segments.length; i++) {
     const name = segments[i];
