@@ -195,10 +195,18 @@ export async function collectOldVersions(lessonDir: string, current: string): Pr
   return doomed;
 }
 
-function toPipelineError(err: unknown, where: string): PipelineError {
+function toPipelineError(err: unknown, published: boolean): PipelineError {
   if (err instanceof PipelineError) return err;
+  const where = published ? 'recording the published lesson' : 'encoding';
   if (isEnospc(err)) {
     return new PipelineError('disk-full', `disk full while ${where}: free some space and run it again`, { cause: err });
+  }
+  if (published) {
+    return new PipelineError(
+      'record',
+      `the new version is published, but ${where} failed (run the encode again to retry): ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   return new PipelineError('verify', `${where} failed: ${(err as Error).message}`, { cause: err });
 }
@@ -320,7 +328,7 @@ export async function encodeLesson(options: EncodeLessonOptions): Promise<Encode
       totalBytes: measured.reduce((s, m) => s + m.totalBytes, 0),
     };
   } catch (err) {
-    const error = toPipelineError(err, masterWritten ? 'recording the published lesson' : 'encoding');
+    const error = toPipelineError(err, masterWritten);
     if (!masterWritten) {
       await rm(staging, { recursive: true, force: true }).catch(() => undefined);
       if (moved) await rm(versionDir, { recursive: true, force: true }).catch(() => undefined);
