@@ -82,7 +82,7 @@ describe('toFfmpegArgs', () => {
   it('writes the sprite sheets and the poster as extra outputs of the same process', () => {
     const graph = after(args, '-filter_complex')!;
     expect(graph).toContain('[th]fps=1/5,scale=160:90:flags=bicubic,setsar=1,tile=10x10[thumbs]');
-    expect(graph).toContain('[po]trim=start=10,scale=1280:720:flags=bicubic,setsar=1[poster]');
+    expect(graph).toContain('[po]trim=start=10:duration=1,scale=1280:720:flags=bicubic,setsar=1[poster]');
     expect(args).toContain('/data/staging/v1/thumbs-%03d.jpg');
     expect(args[args.length - 1]).toBe('/data/staging/v1/poster.jpg');
     expect(after(args, '-frames:v')).toBe('1');

@@ -63,7 +63,8 @@ export function filterGraph(plan: EncodePlan): string {
     `[th]fps=1/${t.intervalSeconds},scale=${t.width}:${t.height}:flags=bicubic,setsar=1,tile=${t.columns}x${t.rows}[thumbs]`,
   );
   parts.push(
-    `[po]trim=start=${fmtSeconds(t.posterAtSeconds)},scale=${t.posterWidth}:${t.posterHeight}:flags=bicubic,setsar=1[poster]`,
+    // trim ends the branch after one second, so only a handful of frames are ever scaled.
+    `[po]trim=start=${fmtSeconds(t.posterAtSeconds)}:duration=1,scale=${t.posterWidth}:${t.posterHeight}:flags=bicubic,setsar=1[poster]`,
   );
   const audioOuts = plan.renditions.map((_, i) => `[a${i}]`).join('');
   const layout = plan.audio.channels === 1 ? 'mono' : 'stereo';

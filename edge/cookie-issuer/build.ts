@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { parseIssuerConfig } from './config.ts';
@@ -44,8 +44,4 @@ export async function writeIssuerConfig(bundleDir: string, raw: unknown): Promis
   const config = parseIssuerConfig(raw);
   await mkdir(bundleDir, { recursive: true });
   await writeFile(join(bundleDir, 'config.json'), JSON.stringify(config, null, 2));
-}
-
-export function bundleDirOf(file: string): string {
-  return dirname(file);
 }

@@ -1,14 +1,10 @@
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { LecternError } from '../errors.ts';
+import type { IssuerConfig } from './config.ts';
 import type { JwksSource } from './jwks-source.ts';
 
-export interface TokenRules {
-  readonly issuer: string;
-  readonly clientIds: readonly string[];
-  readonly tokenUse: readonly ('access' | 'id')[];
-  readonly clockSkewSeconds: number;
-  readonly maxTokenBytes: number;
-}
+/** The parts of the issuer config the verifier is pinned to (units and defaults in config.ts). */
+export type TokenRules = Pick<IssuerConfig, 'issuer' | 'clientIds' | 'tokenUse' | 'clockSkewSeconds' | 'maxTokenBytes'>;
 
 export interface VerifiedToken {
   /** Cognito user id: enrollments are keyed by it. */
