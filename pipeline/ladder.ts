@@ -106,7 +106,7 @@ export const LADDER: Ladder = {
   rungs: [
     { name: '1080p', shortSide: 1080, profile: 'high', level: '4.0', audioKbps: 128, rates: rates([21, 6000, 8], [23, 2500, 7]) },
     { name: '720p', shortSide: 720, profile: 'high', level: '3.1', audioKbps: 128, rates: rates([22, 3500, 8], [24, 1500, 7]) },
-    { name: '480p', shortSide: 480, profile: 'main', level: '3.0', audioKbps: 96, rates: rates([23, 1800, 7], [25, 800, 7]) },
+    { name: '480p', shortSide: 480, profile: 'main', level: '3.1', audioKbps: 96, rates: rates([23, 1800, 7], [25, 800, 7]) },
     { name: '360p', shortSide: 360, profile: 'main', level: '3.0', audioKbps: 96, rates: rates([24, 1000, 7], [26, 450, 6]) },
     { name: '240p', shortSide: 240, profile: 'main', level: '2.1', audioKbps: 64, rates: rates([25, 500, 6], [27, 250, 6]), optional: true },
   ],

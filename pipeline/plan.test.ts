@@ -33,6 +33,13 @@ describe('the ladder', () => {
     }
   });
 
+  it('states for each rung the smallest level its 16:9 size needs at 30 fps', () => {
+    for (const r of LADDER.rungs) {
+      const width = Math.round((r.shortSide * 16) / 9 / 2) * 2;
+      expect(h264LevelFor(width, r.shortSide, 30, r.rates.camera.maxrateKbps, r.profile)).toBe(r.level);
+    }
+  });
+
   it('picks the H.264 level from size, frame rate and bitrate', () => {
     expect(h264LevelFor(1920, 1080, 30, 6000, 'high', '4.0')).toBe('4.0');
     expect(h264LevelFor(1920, 1080, 60, 6000, 'high', '4.0')).toBe('4.2');
@@ -59,6 +66,19 @@ describe('planRenditions', () => {
   it('never upscales: a 720p source tops out at 720p', () => {
     expect(sizes({ width: 1280, height: 720 })).toEqual(['1280x720', '854x480', '640x360']);
     expectNeverUpscaled({ width: 1280, height: 720 });
+  });
+
+  it('gives a source exactly at a lower rung that rung as it is', () => {
+    const r = planRenditions(LADDER, probe({ width: 854, height: 480 }));
+    expect(r.map((x) => [x.name, x.rung, x.profile, x.level, x.maxrateKbps, x.capped])).toEqual([
+      ['480p', '480p', 'main', '3.1', 1800, false],
+      ['360p', '360p', 'main', '3.0', 1000, false],
+    ]);
+  });
+
+  it('works out the level of a capped rendition from its own size', () => {
+    expect(planRenditions(LADDER, probe({ width: 1316, height: 740 }))[0]).toMatchObject({ profile: 'high', level: '3.2' });
+    expect(planRenditions(LADDER, probe({ width: 320, height: 180 }))[0]).toMatchObject({ level: '1.3' });
   });
 
   it('caps the top rung at an in-between source size and drops a rung too close below it', () => {

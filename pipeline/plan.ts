@@ -137,13 +137,16 @@ export function planGeometry(ladder: Ladder, video: VideoProbe, includeOptional 
   const out: Geometry[] = [];
   for (const rung of ladder.rungs) {
     if (rung.optional && !includeOptional) continue;
-    const capped = rung.shortSide > maxShort;
+    let capped = rung.shortSide > maxShort;
     const shortSide = capped ? maxShort : rung.shortSide;
     const previous = out[out.length - 1];
     if (previous && shortSide > previous.shortSide * ladder.minRungStep) continue;
+    // A source exactly at a lower rung's size gets that rung as it is (its profile, level, rates).
+    const own = capped ? ladder.rungs.find((r) => r.shortSide === shortSide) : undefined;
+    if (own) capped = false;
     const long = Math.min(evenRound(shortSide * ratio), maxLong);
     out.push({
-      rung,
+      rung: own ?? rung,
       shortSide,
       capped,
       width: portrait ? shortSide : long,
@@ -309,7 +312,8 @@ export function planEncode(ladder: Ladder, probe: Probe, options: PlanOptions = 
       rung: g.rung.name,
       capped: g.capped,
       profile: g.rung.profile,
-      level: h264LevelFor(g.width, g.height, fps, maxrateKbps, g.rung.profile, g.rung.level),
+      // A capped rendition is smaller than its rung: its level is worked out from its own size.
+      level: h264LevelFor(g.width, g.height, fps, maxrateKbps, g.rung.profile, g.capped ? '1.0' : g.rung.level),
       crf: rc.crf,
       maxrateKbps,
       bufsizeKbps: maxrateKbps * 2,
