@@ -7,11 +7,13 @@ import { createTokenVerifier } from './jwt-verifier.ts';
 import { createPolicySigner } from './signer.ts';
 import { accessToken, CLIENT_ID, cloudFrontKeyPair, FROZEN_EPOCH, FROZEN_NOW, idpKeyPair, ISSUER } from './test-kit.ts';
 import type { CookieIssuerHandler } from './handler.ts';
+import type { IssuerDeps } from './core.ts';
 import { LecternError } from '../errors.ts';
 
 const HOST = 'd111111abcdef8.cloudfront.net';
 const config = { cookie: { ttlSeconds: 3600, sameSite: 'None' as const }, scheme: 'https' as const, allowedHosts: [], corsAllowedOrigins: ['https://school.example'] };
 let handler: CookieIssuerHandler;
+let deps: IssuerDeps;
 let token: string;
 let cloudFront: ReturnType<typeof cloudFrontKeyPair>;
 let enrollmentDown = false;
@@ -25,7 +27,7 @@ beforeAll(async () => {
     { issuer: ISSUER, clientIds: [CLIENT_ID], tokenUse: ['access', 'id'], clockSkewSeconds: 60, maxTokenBytes: 8192 },
     createJwksSource({ bundled: { keys: [idp.publicJwk] }, uri: 'http://jwks.invalid/', timeoutMs: 100, cooldownMs: 60_000, fetch: () => Promise.reject(new Error('offline')) }),
   );
-  handler = createHandler(config, {
+  deps = {
     verifier,
     // The table itself is exercised against dynalite in tests/conformance; here, the boundary.
     enrollments: {
@@ -36,7 +38,8 @@ beforeAll(async () => {
     },
     signer: createPolicySigner({ keyPairId: 'KTESTKEY000001', algorithm: 'SHA1', keys: { privateKeyPem: async () => cloudFront.privateKeyPem } }),
     now: () => FROZEN_NOW,
-  });
+  };
+  handler = createHandler(config, deps);
 });
 
 describe('the Lambda@Edge handler, given CloudFront viewer-request events', () => {
@@ -60,6 +63,19 @@ describe('the Lambda@Edge handler, given CloudFront viewer-request events', () =
     expect(check(`https://${HOST}/courses/demo/lesson-1/master.m3u8`, FROZEN_NOW).ok).toBe(true);
     expect(check(`https://${HOST}/courses/demo2/lesson-1/master.m3u8`, FROZEN_NOW).ok).toBe(false);
     expect(check(`https://${HOST}/courses/demo/lesson-1/master.m3u8`, new Date((FROZEN_EPOCH + 3601) * 1000)).ok).toBe(false);
+  });
+
+  it('signs with SHA-256 when configured, adding the hash-algorithm cookie CloudFront needs', async () => {
+    const sha256 = createHandler(config, {
+      ...deps,
+      signer: createPolicySigner({ keyPairId: 'KTESTKEY000001', algorithm: 'SHA256', keys: { privateKeyPem: async () => cloudFront.privateKeyPem } }),
+    });
+    const response = await sha256(sessionEvent({ token }));
+    const cookies = Object.fromEntries((response.headers?.['set-cookie'] ?? []).map((h) => h.value.split(';')[0]!.split(/=(.*)/s, 2) as [string, string]));
+    expect(cookies['CloudFront-Hash-Algorithm']).toBe('SHA256');
+    const verdict = verifySignedRequest({ url: `https://${HOST}/courses/demo/x.m3u8`, cookies, viewerIp: '203.0.113.178', now: FROZEN_NOW, trustedKeys: [{ id: 'KTESTKEY000001', publicKeyPem: cloudFront.publicKeyPem }] });
+    expect(verdict).toMatchObject({ ok: true, hashAlgorithm: 'SHA256' });
+    expect(JSON.parse(response.body ?? '{}').query).toMatch(/&Hash-Algorithm=SHA256$/);
   });
 
   it('reads a text-encoded body as well as a base64 one', async () => {
