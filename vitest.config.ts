@@ -10,6 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     // The edge logs every refusal (as it would to CloudWatch); show logs only for failing tests.
     silent: 'passed-only',
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     hookTimeout: 120_000,
   },
 });
