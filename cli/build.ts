@@ -1,5 +1,6 @@
 import { buildCookieIssuer, COOKIE_ISSUER_BUDGET_BYTES } from '../edge/cookie-issuer/build.ts';
 import { buildViewerRequest } from '../edge/viewer-request/build.ts';
+import { buildPipelineLambdas, PIPELINE_LAMBDA_BUDGET_BYTES } from '../pipeline/aws/build.ts';
 
 /** `lectern build`: every deployable artifact, each checked against its size budget. */
 export async function buildCommand(): Promise<number> {
@@ -7,6 +8,7 @@ export async function buildCommand(): Promise<number> {
   console.log(`cookie issuer   ${issuer.file}  ${kb(issuer.bytes)} (${kb(issuer.compressedBytes)} compressed, budget ${kb(COOKIE_ISSUER_BUDGET_BYTES)})`);
   const viewer = await buildViewerRequest();
   console.log(`viewer-request  dist/edge/viewer-request.js  ${viewer.bytes} bytes (budget 10240)`);
+  for (const l of await buildPipelineLambdas()) console.log(`${l.name.padEnd(18)} ${l.file}  ${kb(l.bytes)} (${kb(l.compressedBytes)} compressed, budget ${kb(PIPELINE_LAMBDA_BUDGET_BYTES)})`);
   return 0;
 }
 

@@ -6,6 +6,14 @@ const HELP = `lectern: protected course video that starts instantly
   lectern build                      build the edge artifacts and check their budgets
   lectern token <email> [--id] [--ttl <seconds>]
                                      print a local IdP token for a demo user
+  lectern audit [--stack <name>] [--json]
+                                     who can reach what at the edge, from the Pulumi program
+  lectern encode <file> --course <c> --lesson <l> [--title <t>] [--after <lesson>] [--kind lecture|camera] [--with-240p]
+                                     encode and publish one lesson, with a progress bar
+  lectern migrate <folder> [--course <c>] [--concurrency N] [--kind lecture|camera]
+                                     batch-encode a folder of MP4/MOV (file name -> lesson; resumable)
+  lectern register <file> --course <c> --lesson <l> [--title <t>] [--after <lesson>]
+                                     store a source for on-demand encoding (first request starts it)
 
 Environment: PORT (default 8787), LECTERN_DATA (default .lectern)`;
 
@@ -19,6 +27,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await (await import('./build.ts')).buildCommand();
       case 'token':
         return await (await import('./token.ts')).tokenCommand(rest);
+      case 'audit':
+        return await (await import('./audit.ts')).auditCommand(rest);
+      case 'encode':
+        return await (await import('./encode.ts')).encodeCommand(rest);
+      case 'register':
+        return await (await import('./encode.ts')).registerCommand(rest);
+      case 'migrate':
+        return await (await import('./migrate.ts')).migrateCommand(rest);
       case undefined:
       case 'help':
       case '--help':

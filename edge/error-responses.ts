@@ -8,7 +8,7 @@ import type { ErrorCode } from './errors.ts';
 export interface ErrorResponse {
   readonly status: number;
   readonly message: string;
-  /** Seconds, for 503s: when a retry is worth it. */
+  /** Seconds, for 503s: when a retry is worth it. (A lesson still encoding is not an error: 202, see cookie-issuer/lesson-status.ts.) */
   readonly retryAfter?: number;
 }
 
@@ -17,6 +17,7 @@ export const ERROR_RESPONSES: Readonly<Record<ErrorCode, ErrorResponse>> = {
   ERR_NOT_FOUND: { status: 404, message: 'Not found.' },
   ERR_BAD_BODY: { status: 400, message: 'The request body must be JSON like {"courseId":"..."}.' },
   ERR_BAD_COURSE_ID: { status: 400, message: 'The course id is not valid.' },
+  ERR_BAD_LESSON_ID: { status: 400, message: 'The lesson id is not valid.' },
   ERR_BAD_HOST: { status: 400, message: 'This host is not served here.' },
   ERR_ORIGIN_NOT_ALLOWED: { status: 403, message: 'This origin may not call the session endpoint.' },
   ERR_TOKEN_MISSING: { status: 401, message: 'Sign in first: send Authorization: Bearer <token>.' },
@@ -37,10 +38,13 @@ export const ERROR_RESPONSES: Readonly<Record<ErrorCode, ErrorResponse>> = {
   ERR_SIGNATURE_EXPIRED: { status: 403, message: 'The signed cookies or URL have expired.' },
   ERR_MEDIA_TYPE_REFUSED: { status: 403, message: 'Only published media can be fetched here.' },
   ERR_NO_NEXT_LESSON: { status: 404, message: 'This is the last lesson of the course.' },
+  ERR_LESSON_NOT_FOUND: { status: 404, message: 'This lesson does not exist or has no video yet.' },
   ERR_JWKS_UNAVAILABLE: { status: 503, message: 'Sign-in keys are unavailable; try again shortly.', retryAfter: 5 },
   ERR_ENROLLMENT_UNAVAILABLE: { status: 503, message: 'Enrollment cannot be checked right now; try again shortly.', retryAfter: 5 },
   ERR_SIGNING_KEY_UNAVAILABLE: { status: 503, message: 'Sessions cannot be issued right now; try again shortly.', retryAfter: 5 },
   ERR_LESSON_MAP_UNAVAILABLE: { status: 503, message: 'The next lesson cannot be looked up right now.', retryAfter: 5 },
+  ERR_LESSONS_UNAVAILABLE: { status: 503, message: 'The lesson cannot be looked up right now; try again shortly.', retryAfter: 5 },
+  ERR_ENCODE_UNAVAILABLE: { status: 503, message: 'This lesson cannot be prepared right now; try again shortly.', retryAfter: 10 },
   ERR_INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 };
 

@@ -64,6 +64,8 @@ export interface EncodeLessonOptions {
   readonly onPhase?: (phase: EncodePhase, detail?: string) => void;
   /** Abort (Ctrl-C): ffmpeg is stopped, staging removed, nothing published. */
   readonly signal?: AbortSignal;
+  /** Recorded with the published version (see sourceFingerprint() and `lectern migrate`). */
+  readonly sourceFingerprint?: string;
 }
 
 export interface EncodeLessonResult {
@@ -313,6 +315,7 @@ export async function encodeLesson(options: EncodeLessonOptions): Promise<Encode
     await markPublished(dynamo, table, courseId, lessonId, {
       ...published,
       ...(options.title !== undefined && { title: options.title }),
+      ...(options.sourceFingerprint !== undefined && { sourceFingerprint: options.sourceFingerprint }),
     });
     await rebuildNextLessonMap(dynamo, table, dataDir);
     await collectOldVersions(lessonDir, version).catch(() => undefined);
@@ -332,7 +335,7 @@ export async function encodeLesson(options: EncodeLessonOptions): Promise<Encode
     if (!masterWritten) {
       await rm(staging, { recursive: true, force: true }).catch(() => undefined);
       if (moved) await rm(versionDir, { recursive: true, force: true }).catch(() => undefined);
-      await markFailed(dynamo, table, courseId, lessonId, error.message).catch(() => undefined);
+      await markFailed(dynamo, table, courseId, lessonId, error.message, undefined, error.kind).catch(() => undefined);
     }
     throw error;
   }

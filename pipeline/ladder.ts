@@ -9,9 +9,15 @@
  *   a portrait one. A "720p" rung is 1280x720 for 16:9 and 720x1280 for 9:16, so portrait
  *   video gets the same pixel budget as landscape.
  * - Rates are per content kind. `lecture` (slides, screen recordings) costs far fewer bits
- *   than `camera` footage at the same perceived quality, so its CRF is a notch higher and its
- *   VBV cap (maxrate/bufsize) is roughly 40 % of the camera cap. CRF keeps quality constant
- *   where the cap is not reached; the cap bounds the peaks that drive BANDWIDTH and rebuffering.
+ *   than `camera` footage at the same perceived quality: its VBV cap (maxrate/bufsize) is
+ *   roughly 40 % of the camera cap. CRF keeps quality constant where the cap is not reached;
+ *   the cap bounds the peaks that drive BANDWIDTH and rebuffering.
+ * - The x264 preset is per content kind too. Camera footage: `faster` (about 2x the speed of
+ *   x264's default `medium` for a few % more bits). Lectures: `medium`, at the camera CRFs
+ *   (one notch higher at 1080p): on near-static pictures motion search costs next to nothing,
+ *   so `medium` runs as fast as `faster` there, and `npm run bench:encode` measured `faster` at
+ *   CRF +2 losing 1.5-3.5 dB SSIM against the seed 001 baseline on slides, while `medium` at
+ *   these CRFs beats it on every rendition at about half the bytes.
  * - bufsize is 2 x maxrate: a 2-second VBV window, one GOP, so a 4-second segment never
  *   exceeds ~2 x maxrate x 4 s even at a scene cut.
  */
@@ -70,8 +76,8 @@ export interface Ladder {
   readonly gopSeconds: number;
   /** Container: fMP4 (CMAF-style) segments. */
   readonly segmentType: 'fmp4';
-  /** x264 preset for the local encoder. */
-  readonly x264Preset: string;
+  /** x264 preset for the local encoder, per content kind. */
+  readonly x264Preset: Readonly<Record<ContentKind, string>>;
   /** Output frame rates above this are divided down (120 -> 60, 100 -> 50). */
   readonly maxFrameRate: number;
   readonly audioSampleRate: number;
@@ -97,18 +103,17 @@ export const LADDER: Ladder = {
   segmentSeconds: 4,
   gopSeconds: 2,
   segmentType: 'fmp4',
-  // 'faster' is ~2x the speed of x264's default 'medium' for a few % more bits at equal
-  // quality; the content-adaptive caps win that back and more on lecture material.
-  x264Preset: 'faster',
+  // See the conventions above: 'faster' for camera footage, 'medium' for near-static lectures.
+  x264Preset: { camera: 'faster', lecture: 'medium' },
   maxFrameRate: 60,
   audioSampleRate: 48_000,
   minRungStep: 0.85,
   rungs: [
-    { name: '1080p', shortSide: 1080, profile: 'high', level: '4.0', audioKbps: 128, rates: rates([21, 6000, 8], [23, 2500, 7]) },
-    { name: '720p', shortSide: 720, profile: 'high', level: '3.1', audioKbps: 128, rates: rates([22, 3500, 8], [24, 1500, 7]) },
-    { name: '480p', shortSide: 480, profile: 'main', level: '3.1', audioKbps: 96, rates: rates([23, 1800, 7], [25, 800, 7]) },
-    { name: '360p', shortSide: 360, profile: 'main', level: '3.0', audioKbps: 96, rates: rates([24, 1000, 7], [26, 450, 6]) },
-    { name: '240p', shortSide: 240, profile: 'main', level: '2.1', audioKbps: 64, rates: rates([25, 500, 6], [27, 250, 6]), optional: true },
+    { name: '1080p', shortSide: 1080, profile: 'high', level: '4.0', audioKbps: 128, rates: rates([21, 6000, 8], [22, 2500, 7]) },
+    { name: '720p', shortSide: 720, profile: 'high', level: '3.1', audioKbps: 128, rates: rates([22, 3500, 8], [22, 1500, 7]) },
+    { name: '480p', shortSide: 480, profile: 'main', level: '3.1', audioKbps: 96, rates: rates([23, 1800, 7], [23, 800, 7]) },
+    { name: '360p', shortSide: 360, profile: 'main', level: '3.0', audioKbps: 96, rates: rates([24, 1000, 7], [24, 450, 6]) },
+    { name: '240p', shortSide: 240, profile: 'main', level: '2.1', audioKbps: 64, rates: rates([25, 500, 6], [25, 250, 6]), optional: true },
   ],
   thumbnails: {
     longSide: 160,

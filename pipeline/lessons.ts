@@ -38,7 +38,20 @@ export interface LessonRecord {
   readonly posterKey?: string;
   readonly thumbnailsKey?: string;
   readonly updatedAt?: string;
+  /** What went wrong (for the course team: may name files and tools). */
   readonly error?: string;
+  /** A PipelineErrorKind (or `mediaconvert-<code>` on AWS): what a student-facing message is chosen by. */
+  readonly errorKind?: string;
+  /** Where the source is: `uploads/<courseId>/<lessonId>/<file>` in the uploads folder (local) or bucket (AWS). */
+  readonly sourceKey?: string;
+  /** `<bytes>:<mtimeMs>` of the source the published version was made from (migrate skips on a match). */
+  readonly sourceFingerprint?: string;
+  /** When an on-demand encode was last requested (ISO): an `encoding` claim older than the stale window can be retaken. */
+  readonly encodeRequestedAt?: string;
+  /** MediaConvert job id of the encode in flight (AWS). */
+  readonly jobId?: string;
+  /** S3 sequencer of the last upload event handled (AWS): older or repeated events are skipped. */
+  readonly uploadSequencer?: string;
 }
 
 export function lessonsTable(prefix: string): string {
@@ -85,6 +98,12 @@ export function fromItem(item: Item): LessonRecord {
     ...(s(item, 'thumbnailsKey') !== undefined && { thumbnailsKey: s(item, 'thumbnailsKey') }),
     ...(s(item, 'updatedAt') !== undefined && { updatedAt: s(item, 'updatedAt') }),
     ...(s(item, 'error') !== undefined && { error: s(item, 'error') }),
+    ...(s(item, 'errorKind') !== undefined && { errorKind: s(item, 'errorKind') }),
+    ...(s(item, 'sourceKey') !== undefined && { sourceKey: s(item, 'sourceKey') }),
+    ...(s(item, 'sourceFingerprint') !== undefined && { sourceFingerprint: s(item, 'sourceFingerprint') }),
+    ...(s(item, 'encodeRequestedAt') !== undefined && { encodeRequestedAt: s(item, 'encodeRequestedAt') }),
+    ...(s(item, 'jobId') !== undefined && { jobId: s(item, 'jobId') }),
+    ...(s(item, 'uploadSequencer') !== undefined && { uploadSequencer: s(item, 'uploadSequencer') }),
   };
   return record;
 }
@@ -247,15 +266,32 @@ async function setOrder(dynamo: DynamoDBClient, table: string, courseId: string,
   );
 }
 
+export interface PrepareLessonInput {
+  readonly courseId: string;
+  readonly lessonId: string;
+  readonly title?: string;
+  readonly after?: string;
+  /**
+   * Status to set unless a published version exists (that version stays playable meanwhile):
+   * `encoding` (default) before an encode starts, `pending` when a source is registered for
+   * an on-demand encode or a batch queues the lesson.
+   */
+  readonly status?: 'encoding' | 'pending';
+  /** Records where the source is (on-demand encodes and the AWS upload trigger). */
+  readonly sourceKey?: string;
+  /** MediaConvert job id (AWS). */
+  readonly jobId?: string;
+}
+
 /**
  * Before an encode: place the lesson (validating `after`), create the record when new, and mark
- * it `encoding` unless a published version exists (that version stays playable meanwhile).
- * Returns the record as it was before.
+ * it `encoding` (or `pending`) unless a published version exists. Returns the record as it was
+ * before.
  */
 export async function prepareLesson(
   dynamo: DynamoDBClient,
   table: string,
-  input: { courseId: string; lessonId: string; title?: string; after?: string },
+  input: PrepareLessonInput,
   now = new Date().toISOString(),
 ): Promise<LessonRecord | null> {
   const lessons = await listCourseLessons(dynamo, table, input.courseId);
@@ -276,7 +312,10 @@ export async function prepareLesson(
   if (own) set('#o', 'order', { N: String(own.order) });
   if (input.title !== undefined) set('#t', 'title', { S: input.title });
   else if (!before) set('#t', 'title', { S: input.lessonId });
-  if (before?.status !== 'published') set('#s', 'status', { S: 'encoding' });
+  if (before?.status !== 'published') set('#s', 'status', { S: input.status ?? 'encoding' });
+  if (input.sourceKey !== undefined) set('#k', 'sourceKey', { S: input.sourceKey });
+  if (input.jobId !== undefined) set('#j', 'jobId', { S: input.jobId });
+  if ((input.status ?? 'encoding') === 'encoding' && input.sourceKey !== undefined) set('#q', 'encodeRequestedAt', { S: now });
   await dynamo.send(
     new UpdateItemCommand({
       TableName: table,
@@ -293,9 +332,12 @@ export interface PublishedFields {
   readonly manifestKey: string;
   readonly durationSeconds: number;
   readonly renditions: readonly RenditionSummary[];
-  readonly posterKey: string;
-  readonly thumbnailsKey: string;
+  /** Absent: none (an AWS job whose poster capture is missing); any previous one is removed. */
+  readonly posterKey?: string;
+  readonly thumbnailsKey?: string;
   readonly title?: string;
+  /** See LessonRecord.sourceFingerprint. */
+  readonly sourceFingerprint?: string;
 }
 
 export async function markPublished(
@@ -311,22 +353,34 @@ export async function markPublished(
     ':m': { S: fields.manifestKey },
     ':d': { N: String(fields.durationSeconds) },
     ':r': renditionsValue(fields.renditions),
-    ':p': { S: fields.posterKey },
-    ':v': { S: fields.thumbnailsKey },
     ':now': { S: now },
   };
-  const sets = ['#s = :s', 'manifestKey = :m', 'durationSeconds = :d', 'renditions = :r', 'posterKey = :p', 'thumbnailsKey = :v', 'updatedAt = :now'];
-  const names: Record<string, string> = { '#s': 'status', '#e': 'error' };
+  const sets = ['#s = :s', 'manifestKey = :m', 'durationSeconds = :d', 'renditions = :r', 'updatedAt = :now'];
+  const removes = ['#e', '#ek', '#j'];
+  if (fields.posterKey !== undefined) {
+    sets.push('posterKey = :p');
+    values[':p'] = { S: fields.posterKey };
+  } else removes.push('posterKey');
+  if (fields.thumbnailsKey !== undefined) {
+    sets.push('thumbnailsKey = :v');
+    values[':v'] = { S: fields.thumbnailsKey };
+  } else removes.push('thumbnailsKey');
+  const names: Record<string, string> = { '#s': 'status', '#e': 'error', '#ek': 'errorKind', '#j': 'jobId' };
   if (fields.title !== undefined) {
     sets.push('#t = :t');
     names['#t'] = 'title';
     values[':t'] = { S: fields.title };
   }
+  if (fields.sourceFingerprint !== undefined) {
+    sets.push('#f = :f');
+    names['#f'] = 'sourceFingerprint';
+    values[':f'] = { S: fields.sourceFingerprint };
+  }
   await dynamo.send(
     new UpdateItemCommand({
       TableName: table,
       Key: { courseId: { S: courseId }, lessonId: { S: lessonId } },
-      UpdateExpression: `SET ${sets.join(', ')} REMOVE #e`,
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     }),
@@ -344,6 +398,7 @@ export async function markFailed(
   lessonId: string,
   message: string,
   now = new Date().toISOString(),
+  errorKind = 'unknown',
 ): Promise<void> {
   const current = await getLesson(dynamo, table, courseId, lessonId);
   const keepPublished = current?.status === 'published';
@@ -351,15 +406,62 @@ export async function markFailed(
     new UpdateItemCommand({
       TableName: table,
       Key: { courseId: { S: courseId }, lessonId: { S: lessonId } },
-      UpdateExpression: keepPublished ? 'SET #e = :e, updatedAt = :now' : 'SET #e = :e, updatedAt = :now, #s = :s',
-      ExpressionAttributeNames: keepPublished ? { '#e': 'error' } : { '#e': 'error', '#s': 'status' },
+      UpdateExpression: `SET #e = :e, #ek = :k, updatedAt = :now${keepPublished ? '' : ', #s = :s'} REMOVE #j`,
+      ExpressionAttributeNames: { '#e': 'error', '#ek': 'errorKind', '#j': 'jobId', ...(keepPublished ? {} : { '#s': 'status' }) },
       ExpressionAttributeValues: {
         ':e': { S: message.slice(0, 2000) },
+        ':k': { S: errorKind.slice(0, 64) },
         ':now': { S: now },
         ...(keepPublished ? {} : { ':s': { S: 'failed' } }),
       },
     }),
   );
+}
+
+/**
+ * Back to `pending` (on-demand): an `encoding` claim whose encode will never finish (the local
+ * system stopped mid-encode, or the job could not be submitted). Only a lesson with a registered
+ * source that is still `encoding` is touched, so a published or failed record is left alone.
+ */
+export async function releaseEncodeClaim(dynamo: DynamoDBClient, table: string, courseId: string, lessonId: string, now = new Date().toISOString()): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: { courseId: { S: courseId }, lessonId: { S: lessonId } },
+        UpdateExpression: 'SET #s = :pending, updatedAt = :now REMOVE encodeRequestedAt, #j',
+        ConditionExpression: '#s = :encoding AND attribute_exists(sourceKey)',
+        ExpressionAttributeNames: { '#s': 'status', '#j': 'jobId' },
+        ExpressionAttributeValues: { ':pending': { S: 'pending' }, ':encoding': { S: 'encoding' }, ':now': { S: now } },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/** Every lesson left `encoding` with a registered source: on-demand claims to release at start-up. */
+export async function listInterruptedOnDemandEncodes(dynamo: DynamoDBClient, table: string): Promise<{ courseId: string; lessonId: string }[]> {
+  const out: { courseId: string; lessonId: string }[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await dynamo.send(
+      new ScanCommand({
+        TableName: table,
+        ProjectionExpression: 'courseId, lessonId',
+        FilterExpression: '#s = :encoding AND attribute_exists(sourceKey)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':encoding': { S: 'encoding' } },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) out.push({ courseId: s(item, 'courseId') ?? '', lessonId: s(item, 'lessonId') ?? '' });
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
 }
 
 /** Rebuilds `<dataDir>/kvs/next-lesson.json` from the whole lessons table, atomically. */

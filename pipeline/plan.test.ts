@@ -26,11 +26,12 @@ describe('the ladder', () => {
     expect(LADDER.rungs.map((r) => r.name)).toEqual(['1080p', '720p', '480p', '360p', '240p']);
   });
 
-  it('gives lectures lower caps and a higher CRF than camera footage on every rung', () => {
+  it('gives lectures lower caps than camera footage on every rung, a CRF no lower, and the slower preset', () => {
     for (const r of LADDER.rungs) {
       expect(r.rates.lecture.maxrateKbps).toBeLessThan(r.rates.camera.maxrateKbps);
-      expect(r.rates.lecture.crf).toBeGreaterThan(r.rates.camera.crf);
+      expect(r.rates.lecture.crf).toBeGreaterThanOrEqual(r.rates.camera.crf);
     }
+    expect(LADDER.x264Preset).toEqual({ camera: 'faster', lecture: 'medium' });
   });
 
   it('states for each rung the smallest level its 16:9 size needs at 30 fps', () => {
@@ -171,10 +172,12 @@ describe('planEncode', () => {
   it('detects a lecture from a source that spends few bits, and camera footage from one that spends many', () => {
     const zoom = planEncode(LADDER, probe({ videoBitRate: 900_000 }));
     expect(zoom.contentKind).toBe('lecture');
-    expect(zoom.renditions[0]).toMatchObject({ crf: 23, maxrateKbps: 2500 });
+    expect(zoom.renditions[0]).toMatchObject({ crf: 22, maxrateKbps: 2500 });
+    expect(zoom.x264Preset).toBe('medium');
     const phone = planEncode(LADDER, probe({ videoBitRate: 16_000_000 }));
     expect(phone.contentKind).toBe('camera');
     expect(phone.renditions[0]).toMatchObject({ crf: 21, maxrateKbps: 6000, bufsizeKbps: 12000 });
+    expect(phone.x264Preset).toBe('faster');
   });
 
   it('falls back to the container bitrate, and to camera when no bitrate is known', () => {

@@ -333,7 +333,7 @@ export function planEncode(ladder: Ladder, probe: Probe, options: PlanOptions = 
     segmentSeconds: ladder.segmentSeconds,
     gopSeconds: ladder.gopSeconds,
     gopFrames: Math.max(1, Math.round(ladder.gopSeconds * fps)),
-    x264Preset: ladder.x264Preset,
+    x264Preset: ladder.x264Preset[detected.kind],
     renditions,
     audio,
     thumbnails: planThumbnails(ladder, duration, renditions),

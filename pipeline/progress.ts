@@ -161,7 +161,8 @@ export function createProgressWriter(stream: BarStream = process.stderr, label =
         stream.write(`\r${renderProgressBar(p, Math.min(stream.columns ?? 80, 100) - 1, label)}`);
         drawn = true;
       } else {
-        const decile = Math.floor(p.percent / 10);
+        // 100 % is only printed once, with the closing block ("done").
+        const decile = p.done ? 10 : Math.min(9, Math.floor(p.percent / 10));
         if ((decile > lastDecile && !doneShown) || (p.done && !doneShown)) {
           lastDecile = decile;
           doneShown = p.done;

@@ -13,13 +13,15 @@ export interface RunOptions {
   /** Receives stdout as it arrives (stdout is then not kept in the result). */
   readonly onStdout?: (chunk: string) => void;
   readonly signal?: AbortSignal;
+  /** Working directory of the child (default: this process's). */
+  readonly cwd?: string;
 }
 
 const STDERR_KEEP = 64 * 1024;
 
 export function runProcess(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8');

@@ -12,6 +12,7 @@ export interface LocalDynamo {
   readonly dynamo: DynamoDBClient;
   readonly tablePrefix: string;
   readonly lessonsTable: string;
+  readonly endpoint: string;
   close(): Promise<void>;
 }
 
@@ -39,6 +40,7 @@ export async function startLocalDynamo(tablePrefix = 'lectern-test-'): Promise<L
     dynamo,
     tablePrefix,
     lessonsTable,
+    endpoint: `http://127.0.0.1:${port}`,
     async close() {
       dynamo.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

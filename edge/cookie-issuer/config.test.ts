@@ -19,6 +19,15 @@ describe('the baked cookie-issuer config', () => {
     expect(config.signing.algorithm).toBe('SHA1');
     expect(config.scheme).toBe('https');
     expect(config.tokenUse).toEqual(['access', 'id']);
+    expect(config.lessons).toEqual({ region: 'us-east-1', tableName: 'lectern-lessons', timeoutMs: 1000 });
+    expect(config.onDemand).toEqual({ retryAfterSeconds: 5, staleEncodingSeconds: 21_600, requester: { kind: 'none' } });
+  });
+
+  it('takes an on-demand encode requester: the local endpoint or the upload-trigger Lambda', () => {
+    const local = parseIssuerConfig({ ...valid, onDemand: { requester: { kind: 'http', url: 'http://127.0.0.1:4567/encode-requests', secret: 's'.repeat(43) } } });
+    expect(local.onDemand.requester).toEqual({ kind: 'http', url: 'http://127.0.0.1:4567/encode-requests', secret: 's'.repeat(43), timeoutMs: 1000 });
+    const aws = parseIssuerConfig({ ...valid, onDemand: { requester: { kind: 'lambda', functionName: 'lectern-upload-trigger' } } });
+    expect(aws.onDemand.requester).toEqual({ kind: 'lambda', functionName: 'lectern-upload-trigger', region: 'us-east-1', timeoutMs: 1500 });
   });
 
   it.each([
@@ -31,6 +40,10 @@ describe('the baked cookie-issuer config', () => {
     ['a malformed key pair id', { ...valid, signing: { ...valid.signing, keyPairId: 'not an id' } }, /keyPairId/],
     ['an unknown hash algorithm', { ...valid, signing: { ...valid.signing, algorithm: 'MD5' } }, /algorithm/],
     ['a wildcard CORS origin', { ...valid, corsAllowedOrigins: ['*'] }, /corsAllowedOrigins/],
+    ['an encode endpoint that is not loopback', { ...valid, onDemand: { requester: { kind: 'http', url: 'http://example.com/encode', secret: 's'.repeat(43) } } }, /loopback/],
+    ['a short encode endpoint secret', { ...valid, onDemand: { requester: { kind: 'http', url: 'http://127.0.0.1:1/x', secret: 'short' } } }, /secret/],
+    ['an unknown encode requester', { ...valid, onDemand: { requester: { kind: 'sqs' } } }, /requester.kind/],
+    ['a Retry-After of zero', { ...valid, onDemand: { retryAfterSeconds: 0 } }, /retryAfterSeconds/],
     ['a CORS origin with a path', { ...valid, corsAllowedOrigins: ['https://school.example/'] }, /corsAllowedOrigins/],
   ])('refuses %s with a message naming the field', (_name, raw, message) => {
     expect(() => parseIssuerConfig(raw)).toThrow(ConfigError);

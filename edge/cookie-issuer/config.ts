@@ -57,6 +57,33 @@ export interface IssuerConfig {
   readonly allowedHosts: readonly string[];
   /** Exact origins allowed to call /auth/session with credentials. */
   readonly corsAllowedOrigins: readonly string[];
+  /** The lessons table, read by GET /auth/lessons/<courseId>/<lessonId>. */
+  readonly lessons: {
+    /** Default: the enrollments region. */
+    readonly region: string;
+    /** Default `lectern-lessons`. */
+    readonly tableName: string;
+    /** Only for local (dynalite). Default: the enrollments endpoint. */
+    readonly endpoint?: string;
+    /** Milliseconds per table call (read, then the claim). Default 1000. */
+    readonly timeoutMs: number;
+  };
+  /** On-demand encodes: a registered, not yet encoded lesson answers 202 and is encoded once. */
+  readonly onDemand: {
+    /** Seconds in Retry-After while a lesson encodes. Default 5. */
+    readonly retryAfterSeconds: number;
+    /** Seconds after which an `encoding` claim is considered lost and may be retaken. Default 21600 (6 h). */
+    readonly staleEncodingSeconds: number;
+    /**
+     * Who starts the encode. `none` (default): nobody here (the upload trigger encodes on upload);
+     * `http`: the local system's encode-request endpoint (loopback URL + bearer secret);
+     * `lambda`: an async invoke of the upload-trigger function (InvocationType Event).
+     */
+    readonly requester:
+      | { readonly kind: 'none' }
+      | { readonly kind: 'http'; readonly url: string; readonly secret: string; readonly timeoutMs: number }
+      | { readonly kind: 'lambda'; readonly functionName: string; readonly region: string; readonly timeoutMs: number };
+  };
 }
 
 export class ConfigError extends Error {
@@ -135,6 +162,34 @@ export function parseIssuerConfig(raw: unknown): IssuerConfig {
   }
   const endpoint = e['endpoint'];
   if (endpoint !== undefined && typeof endpoint !== 'string') throw new ConfigError('config.enrollments.endpoint must be a string');
+  const enrollmentsRegion = str(e, 'region', 'config.enrollments');
+
+  const l = obj(c['lessons'] ?? {}, 'config.lessons');
+  const lessonsEndpoint = l['endpoint'] ?? endpoint;
+  if (lessonsEndpoint !== undefined && typeof lessonsEndpoint !== 'string') throw new ConfigError('config.lessons.endpoint must be a string');
+  const od = obj(c['onDemand'] ?? {}, 'config.onDemand');
+  const rq = obj(od['requester'] ?? { kind: 'none' }, 'config.onDemand.requester');
+  const kind = oneOf(rq, 'kind', 'config.onDemand.requester', ['none', 'http', 'lambda'] as const, 'none');
+  let requester: IssuerConfig['onDemand']['requester'];
+  if (kind === 'http') {
+    const url = str(rq, 'url', 'config.onDemand.requester');
+    // Only loopback: the local system's endpoint. The secret is the only thing guarding it.
+    if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}\/[^\s]*$/.test(url)) {
+      throw new ConfigError('config.onDemand.requester.url must be a loopback http URL (the local system)');
+    }
+    const secret = str(rq, 'secret', 'config.onDemand.requester');
+    if (secret.length < 32) throw new ConfigError('config.onDemand.requester.secret must be at least 32 characters');
+    requester = { kind, url, secret, timeoutMs: int(rq, 'timeoutMs', 'config.onDemand.requester', 1000, 100, 4000) };
+  } else if (kind === 'lambda') {
+    requester = {
+      kind,
+      functionName: str(rq, 'functionName', 'config.onDemand.requester'),
+      region: str(rq, 'region', 'config.onDemand.requester', enrollmentsRegion),
+      timeoutMs: int(rq, 'timeoutMs', 'config.onDemand.requester', 1500, 100, 4000),
+    };
+  } else {
+    requester = { kind: 'none' };
+  }
 
   return {
     issuer,
@@ -147,7 +202,7 @@ export function parseIssuerConfig(raw: unknown): IssuerConfig {
     clockSkewSeconds: int(c, 'clockSkewSeconds', 'config', 60, 0, 300),
     maxTokenBytes: int(c, 'maxTokenBytes', 'config', 8192, 512, 65_536),
     enrollments: {
-      region: str(e, 'region', 'config.enrollments'),
+      region: enrollmentsRegion,
       tableName: str(e, 'tableName', 'config.enrollments'),
       ...(endpoint ? { endpoint } : {}),
       timeoutMs: int(e, 'timeoutMs', 'config.enrollments', 1500, 100, 4000),
@@ -164,5 +219,16 @@ export function parseIssuerConfig(raw: unknown): IssuerConfig {
     scheme: oneOf(c, 'scheme', 'config', ['https', 'http'] as const, 'https'),
     allowedHosts: strings(c, 'allowedHosts', 'config', []),
     corsAllowedOrigins,
+    lessons: {
+      region: str(l, 'region', 'config.lessons', enrollmentsRegion),
+      tableName: str(l, 'tableName', 'config.lessons', 'lectern-lessons'),
+      ...(lessonsEndpoint ? { endpoint: lessonsEndpoint } : {}),
+      timeoutMs: int(l, 'timeoutMs', 'config.lessons', 1000, 100, 4000),
+    },
+    onDemand: {
+      retryAfterSeconds: int(od, 'retryAfterSeconds', 'config.onDemand', 5, 1, 600),
+      staleEncodingSeconds: int(od, 'staleEncodingSeconds', 'config.onDemand', 21_600, 60, 7 * 86_400),
+      requester,
+    },
   };
 }

@@ -4,8 +4,11 @@ import { courseCookiePath, coursePolicy, courseResource } from '../policy.ts';
 import { clearedCookie, sessionCookie, SESSION_COOKIE_NAMES } from './cookies.ts';
 import { corsHeaders, judgeOrigin } from './cors.ts';
 import type { IssuerConfig } from './config.ts';
+import type { EncodeRequester } from './encode-requester.ts';
 import type { EnrollmentChecker } from './enrollment.ts';
 import type { TokenVerifier } from './jwt-verifier.ts';
+import type { LessonStore } from './lesson-store.ts';
+import { lessonStatus, LESSONS_PREFIX, parseLessonPath, type LessonStatusBody, type OnDemandSettings } from './lesson-status.ts';
 import type { PolicySigner, SignedPolicy } from './signer.ts';
 
 /** What the core needs to know about a request; adapters fill it from their event. */
@@ -26,9 +29,17 @@ export interface IssuerDeps {
   readonly enrollments: EnrollmentChecker;
   readonly signer: PolicySigner;
   readonly now: () => Date;
+  /** Lesson records, for GET /auth/lessons/<c>/<l> (absent: that route answers 503). */
+  readonly lessons?: LessonStore;
+  /** Starts on-demand encodes (absent: pending lessons answer 202 and the upload trigger encodes them). */
+  readonly encoder?: EncodeRequester;
 }
 
-export type IssuerConfigView = Pick<IssuerConfig, 'cookie' | 'scheme' | 'allowedHosts' | 'corsAllowedOrigins'>;
+export type IssuerConfigView = Pick<IssuerConfig, 'cookie' | 'scheme' | 'allowedHosts' | 'corsAllowedOrigins'> & {
+  readonly onDemand?: OnDemandSettings;
+};
+
+const DEFAULT_ON_DEMAND: OnDemandSettings = { retryAfterSeconds: 5, staleEncodingSeconds: 21_600 };
 
 /** The JSON body of a new session, for players that cannot use cookies. */
 export interface SessionBody {
@@ -47,6 +58,10 @@ export type IssuerDecision =
   | { readonly kind: 'session'; readonly headers: Record<string, string>; readonly cookies: string[]; readonly body: SessionBody }
   | { readonly kind: 'cleared'; readonly headers: Record<string, string>; readonly cookies: string[] }
   | { readonly kind: 'preflight'; readonly headers: Record<string, string> }
+  /** 200: a lesson's status (published, or failed with a message). */
+  | { readonly kind: 'lesson'; readonly headers: Record<string, string>; readonly body: LessonStatusBody }
+  /** 202 + Retry-After: the lesson is being encoded (not an error: ask again later). */
+  | { readonly kind: 'accepted'; readonly headers: Record<string, string>; readonly body: LessonStatusBody; readonly retryAfterSeconds: number }
   | { readonly kind: 'refused'; readonly code: ErrorCode; readonly headers: Record<string, string> };
 
 export const SESSION_PATH = '/auth/session';
@@ -57,11 +72,13 @@ const HOST_PATTERN = /^[a-z0-9.-]+(?::\d{1,5})?$/i;
  * POST /auth/session: bearer token + {"courseId"} -> course-scoped signed cookies.
  * DELETE /auth/session: clear them. OPTIONS: CORS preflight. Every doubt ends in a refusal
  * without cookies; nothing here writes anywhere.
+ * GET /auth/lessons/<courseId>/<lessonId>: a lesson's status (lesson-status.ts), same checks.
  */
 export async function decide(req: IssuerRequest, config: IssuerConfigView, deps: IssuerDeps): Promise<IssuerDecision> {
   const refuse = (code: ErrorCode, headers: Record<string, string> = {}): IssuerDecision => ({ kind: 'refused', code, headers });
 
-  if (req.path !== SESSION_PATH) return refuse('ERR_NOT_FOUND');
+  const route = req.path === SESSION_PATH ? 'session' : req.path.startsWith(LESSONS_PREFIX) ? 'lesson' : null;
+  if (route === null) return refuse('ERR_NOT_FOUND');
   const host = req.host?.toLowerCase();
   if (!host || !HOST_PATTERN.test(host) || (config.allowedHosts.length > 0 && !config.allowedHosts.includes(host))) {
     return refuse('ERR_BAD_HOST');
@@ -69,6 +86,7 @@ export async function decide(req: IssuerRequest, config: IssuerConfigView, deps:
   const verdict = judgeOrigin(req.origin, `${config.scheme}://${host}`, config.corsAllowedOrigins);
   if (verdict === 'denied') return refuse('ERR_ORIGIN_NOT_ALLOWED');
   const cors = verdict === 'allowed' && req.origin ? corsHeaders(req.origin, false) : {};
+  if (route === 'lesson') return decideLesson(req, config, deps, verdict === 'allowed', cors);
 
   switch (req.method) {
     case 'OPTIONS':
@@ -121,6 +139,50 @@ export async function decide(req: IssuerRequest, config: IssuerConfigView, deps:
     };
   } catch (error) {
     return refuse(toLecternError(error).code, cors);
+  }
+}
+
+async function decideLesson(
+  req: IssuerRequest,
+  config: IssuerConfigView,
+  deps: IssuerDeps,
+  crossOriginAllowed: boolean,
+  cors: Record<string, string>,
+): Promise<IssuerDecision> {
+  const refuse = (code: ErrorCode, headers: Record<string, string> = cors): IssuerDecision => ({ kind: 'refused', code, headers });
+  switch (req.method) {
+    case 'OPTIONS':
+      return crossOriginAllowed && req.origin
+        ? { kind: 'preflight', headers: corsHeaders(req.origin, true, 'GET, OPTIONS') }
+        : refuse('ERR_ORIGIN_NOT_ALLOWED', {});
+    case 'GET':
+      break;
+    default:
+      return refuse('ERR_METHOD_NOT_ALLOWED', { ...cors, allow: 'GET, OPTIONS' });
+  }
+  const ids = parseLessonPath(req.path);
+  if ('code' in ids) return refuse(ids.code);
+  const token = bearerToken(req.authorization);
+  if (!token) return refuse('ERR_TOKEN_MISSING');
+  try {
+    const user = await deps.verifier.verify(token, deps.now());
+    if (!(await deps.enrollments.isEnrolled(user.sub, ids.courseId))) return refuse('ERR_NOT_ENROLLED');
+  } catch (error) {
+    return refuse(toLecternError(error).code);
+  }
+  if (!deps.lessons) return refuse('ERR_LESSONS_UNAVAILABLE');
+  const decision = await lessonStatus(ids.courseId, ids.lessonId, config.onDemand ?? DEFAULT_ON_DEMAND, {
+    lessons: deps.lessons,
+    ...(deps.encoder ? { encoder: deps.encoder } : {}),
+    now: deps.now,
+  });
+  switch (decision.kind) {
+    case 'lesson':
+      return { kind: 'lesson', headers: cors, body: decision.body };
+    case 'accepted':
+      return { kind: 'accepted', headers: cors, body: decision.body, retryAfterSeconds: decision.retryAfterSeconds };
+    case 'refused':
+      return refuse(decision.code);
   }
 }
 

@@ -1,10 +1,12 @@
 import { dynamoClient } from '../../tables/client.ts';
 import type { IssuerConfig } from './config.ts';
 import type { IssuerDeps } from './core.ts';
+import { httpEncodeRequester, lambdaEncodeRequester, type EncodeRequester } from './encode-requester.ts';
 import { createEnrollmentChecker } from './enrollment.ts';
 import { createJwksSource } from './jwks-source.ts';
 import { createTokenVerifier } from './jwt-verifier.ts';
 import { pemFileKeySource, secretsManagerKeySource } from './key-source.ts';
+import { createLessonStore } from './lesson-store.ts';
 import { createPolicySigner } from './signer.ts';
 
 /**
@@ -26,12 +28,35 @@ export function createIssuerDeps(config: IssuerConfig, overrides: Partial<Issuer
     requestTimeoutMs: Math.ceil(config.enrollments.timeoutMs / 2),
     maxAttempts: 2,
   });
+  const sameTable = config.lessons.region === config.enrollments.region && config.lessons.endpoint === config.enrollments.endpoint;
+  const lessonsDynamo = sameTable
+    ? dynamo
+    : dynamoClient({
+        region: config.lessons.region,
+        ...(config.lessons.endpoint ? { endpoint: config.lessons.endpoint } : {}),
+        requestTimeoutMs: Math.ceil(config.lessons.timeoutMs / 2),
+        maxAttempts: 2,
+      });
   const key = config.signing.key;
   const keys = key.source === 'pem-file' ? pemFileKeySource(key.path) : secretsManagerKeySource(key);
+  const encoder = overrides.encoder ?? encodeRequesterFor(config.onDemand.requester, overrides.fetch);
   return {
     verifier: overrides.verifier ?? createTokenVerifier(config, jwks),
     enrollments: overrides.enrollments ?? createEnrollmentChecker(dynamo, config.enrollments.tableName, config.enrollments.timeoutMs),
     signer: overrides.signer ?? createPolicySigner({ keyPairId: config.signing.keyPairId, algorithm: config.signing.algorithm, keys }),
     now: overrides.now ?? (() => new Date()),
+    lessons: overrides.lessons ?? createLessonStore(lessonsDynamo, config.lessons.tableName, config.lessons.timeoutMs),
+    ...(encoder ? { encoder } : {}),
   };
+}
+
+function encodeRequesterFor(requester: IssuerConfig['onDemand']['requester'], fetchImpl?: typeof fetch): EncodeRequester | undefined {
+  switch (requester.kind) {
+    case 'none':
+      return undefined;
+    case 'http':
+      return httpEncodeRequester({ url: requester.url, secret: requester.secret, timeoutMs: requester.timeoutMs, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+    case 'lambda':
+      return lambdaEncodeRequester({ functionName: requester.functionName, region: requester.region, timeoutMs: requester.timeoutMs });
+  }
 }

@@ -20,7 +20,7 @@ export function createHandler(config: IssuerConfigView, deps: IssuerDeps): Cooki
       decision = { kind: 'refused', code: 'ERR_INTERNAL', headers: {} };
     }
     if (decision.kind === 'refused') {
-      console.log(JSON.stringify({ msg: 'session refused', code: decision.code, method: request.method, path: request.path }));
+      console.log(JSON.stringify({ msg: 'request refused', code: decision.code, method: request.method, path: request.path }));
     }
     return toResponse(decision);
   };
@@ -49,7 +49,7 @@ export function fromEvent(event: CloudFrontRequestEvent): IssuerRequest {
 }
 
 const REASONS: Record<number, string> = {
-  200: 'OK', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
+  200: 'OK', 202: 'Accepted', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
   404: 'Not Found', 405: 'Method Not Allowed', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
@@ -75,6 +75,10 @@ export function toResponse(decision: IssuerDecision): CloudFrontResultResponse {
       return json(200, decision.body, decision.headers, decision.cookies);
     case 'cleared':
       return json(200, { cleared: true }, decision.headers, decision.cookies);
+    case 'lesson':
+      return json(200, decision.body, decision.headers);
+    case 'accepted':
+      return json(202, decision.body, { ...decision.headers, 'Retry-After': String(decision.retryAfterSeconds) });
     case 'preflight':
       return { status: '204', statusDescription: REASONS[204], headers: toHeaders({ ...common, ...decision.headers }) };
     case 'refused': {

@@ -1,9 +1,35 @@
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
+import { Level } from 'level';
 
 export interface LocalDynamo {
   readonly endpoint: string;
   close(): Promise<void>;
+}
+
+/** The data folder's DynamoDB files are open in another process (LevelDB allows one). */
+export class DataFolderBusyError extends Error {
+  override name = 'DataFolderBusyError';
+}
+
+/**
+ * LevelDB (dynalite's store) is single-process: a second dynalite on the same folder starts,
+ * then fails on its first request with an error it cannot report. So the lock is probed first,
+ * by opening the store and closing it again; a held lock becomes a clear error.
+ */
+export async function assertDynamoFolderFree(path: string): Promise<void> {
+  const db = new Level(path);
+  try {
+    await db.open();
+  } catch (error) {
+    const detail = String((error as { cause?: Error }).cause?.message ?? (error as Error).message);
+    if (/lock/i.test(detail)) {
+      throw new DataFolderBusyError(`the DynamoDB data in ${path} is in use by another process (a running \`npm start\` or another lectern command)`);
+    }
+    throw error;
+  } finally {
+    await db.close().catch(() => undefined);
+  }
 }
 
 /**
@@ -11,6 +37,7 @@ export interface LocalDynamo {
  * and on AWS. With a path it persists (LevelDB) in the data folder; without, it is in memory.
  */
 export async function startDynalite(options: { path?: string; port?: number } = {}): Promise<LocalDynamo> {
+  if (options.path) await assertDynamoFolderFree(options.path);
   const server = dynalite({ ...(options.path ? { path: options.path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

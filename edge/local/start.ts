@@ -1,4 +1,4 @@
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -14,8 +14,13 @@ import { buildViewerRequest } from '../viewer-request/build.ts';
 import { loadCloudFrontFunction } from './cloudfront-function-sandbox.ts';
 import { DEMO_USERS } from './demo-data.ts';
 import { startDynalite, type LocalDynamo } from './dynamo-server.ts';
+import { startEncodeRequestEndpoint } from './encode-requests.ts';
+import { createLocalEncodeQueue, type LocalEncodeQueue, type LocalEncodeQueueOptions } from '../../pipeline/on-demand.ts';
+import { listInterruptedOnDemandEncodes, releaseEncodeClaim } from '../../pipeline/lessons.ts';
 import { createLocalIdp, loadIdpKeys, type LocalIdp } from './idp.ts';
 import { kvsFromFile } from './kvs-file.ts';
+import { createProgressRoute, createProgressStore } from './progress-store.ts';
+import { ensurePlayerBuild } from '../../player/build.ts';
 import { createDistributionHandler } from './server.ts';
 import { loadCloudFrontKeyPair, type CloudFrontKeyPair } from './signing-keys.ts';
 
@@ -32,6 +37,8 @@ export interface LocalSystemOptions {
   readonly issuerOverrides?: Record<string, unknown>;
   /** Keep dynalite in memory instead of under the data folder. */
   readonly inMemoryDynamo?: boolean;
+  /** Settings for on-demand encodes run by this system (tests pass a small ladder). */
+  readonly encodeOptions?: LocalEncodeQueueOptions['encodeOptions'];
   readonly log?: (line: string) => void;
 }
 
@@ -47,6 +54,8 @@ export interface LocalSystem {
   readonly mediaRoot: string;
   readonly playerRoot: string;
   readonly kvsFile: string;
+  /** On-demand encodes requested through GET /auth/lessons/<c>/<l> run here, one at a time. */
+  readonly encodeQueue: LocalEncodeQueue;
   close(): Promise<void>;
 }
 
@@ -89,10 +98,29 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const dynamo: LocalDynamo = await startDynalite(options.inMemoryDynamo ? {} : { path: paths.dynamo });
     closers.push(() => dynamo.close());
     const client = dynamoClient({ region: LOCAL_REGION, endpoint: dynamo.endpoint });
+    closers.push(async () => client.destroy());
     await ensureTables(client, DEFAULT_TABLE_PREFIX);
     for (const user of DEMO_USERS) {
       for (const courseId of user.enrolledIn) await enroll(client, DEFAULT_TABLE_PREFIX, { userId: user.sub, courseId, email: user.email });
     }
+
+    // On-demand encodes: a queue in this process, reached by the issuer through a loopback
+    // endpoint with a per-start secret. Claims left by a previous run that stopped mid-encode
+    // go back to pending, so the next student request starts them again.
+    const lessonsTableName = tableName(DEFAULT_TABLE_PREFIX, TABLES.lessons);
+    for (const l of await listInterruptedOnDemandEncodes(client, lessonsTableName)) {
+      await releaseEncodeClaim(client, lessonsTableName, l.courseId, l.lessonId);
+    }
+    const encodeQueue = createLocalEncodeQueue({
+      dataDir: paths.root,
+      dynamo: client,
+      tablePrefix: DEFAULT_TABLE_PREFIX,
+      log,
+      ...(options.encodeOptions ? { encodeOptions: options.encodeOptions } : {}),
+    });
+    closers.push(() => encodeQueue.close());
+    const encodeEndpoint = await startEncodeRequestEndpoint((request) => encodeQueue.request(request));
+    closers.push(() => encodeEndpoint.close());
 
     // The IdP first: its URL is the issuer the cookie issuer is pinned to.
     let idp: LocalIdp | undefined;
@@ -117,6 +145,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       clientIds: [idp.clientId],
       jwks: idp.jwks,
       enrollments: { region: LOCAL_REGION, tableName: tableName(DEFAULT_TABLE_PREFIX, TABLES.enrollments), endpoint: dynamo.endpoint },
+      lessons: { region: LOCAL_REGION, tableName: lessonsTableName, endpoint: dynamo.endpoint },
+      onDemand: { requester: { kind: 'http', url: encodeEndpoint.url, secret: encodeEndpoint.secret } },
       signing: { keyPairId: keyPair.keyPairId, key: { source: 'pem-file', path: keyPair.privateKeyPath } },
       scheme: 'http',
       allowedHosts: [host, `127.0.0.1:${port}`],
@@ -132,28 +162,47 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     await buildViewerRequest(viewerRequestFile);
     const viewerRequest = loadCloudFrontFunction(await readFile(viewerRequestFile, 'utf8'), { kvs: kvsFromFile(paths.kvsFile) });
 
-    await installPlayerShell(paths.player);
-    await writeFile(join(paths.player, 'player', 'config.json'), JSON.stringify({ idpUrl: `http://127.0.0.1:${idpPort}`, clientId: idp.clientId }));
+    await installPlayer(paths.player, log);
+    // The watch page's config (on AWS, written at deploy): where to sign in (Hosted UI
+    // endpoints /oauth2/authorize and /oauth2/token under idpUrl) and where progress lives.
+    await writeFile(
+      join(paths.player, 'player', 'config.json'),
+      JSON.stringify({ idpUrl: `http://127.0.0.1:${idpPort}`, clientId: idp.clientId, scopes: 'openid email', progressUrl: '/api/progress' }),
+    );
 
     const spec = defineDistribution({
       corsAllowedOrigins,
       trustedKeys: [{ id: keyPair.keyPairId, publicKeyPem: keyPair.publicKeyPem }],
     });
-    distribution.on(
-      'request',
-      createDistributionHandler({
-        spec,
-        origins: { media: paths.media, player: paths.player },
-        viewerRequest,
-        cookieIssuer: issuerModule.handler,
-        scheme: 'http',
-        log,
-      }),
-    );
+    const cloudFront = createDistributionHandler({
+      spec,
+      origins: { media: paths.media, player: paths.player },
+      viewerRequest,
+      cookieIssuer: issuerModule.handler,
+      scheme: 'http',
+      log,
+    });
+    // Local-only: the progress API an LMS backend serves on AWS (player/README.md), answered
+    // before the emulated distribution so the player can reach it on the same origin.
+    const progress = createProgressRoute({
+      store: createProgressStore(client, DEFAULT_TABLE_PREFIX),
+      issuer: idp.issuer,
+      clientIds: [idp.clientId],
+      jwks: idp.jwks,
+      corsAllowedOrigins,
+      log,
+    });
+    distribution.on('request', (req, res) => {
+      if (!progress(req, res)) cloudFront(req, res);
+    });
 
     await writeFile(
       paths.runtime,
-      JSON.stringify({ url, issuer: idp.issuer, clientId: idp.clientId, idpUrl: `http://127.0.0.1:${idpPort}`, keyPairId: keyPair.keyPairId, pid: process.pid }, null, 2),
+      JSON.stringify(
+        { url, issuer: idp.issuer, clientId: idp.clientId, idpUrl: `http://127.0.0.1:${idpPort}`, keyPairId: keyPair.keyPairId, pid: process.pid, dynamoEndpoint: dynamo.endpoint },
+        null,
+        2,
+      ),
     );
 
     return {
@@ -167,6 +216,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       mediaRoot: paths.media,
       playerRoot: paths.player,
       kvsFile: paths.kvsFile,
+      encodeQueue,
       close: async () => {
         for (const close of closers.reverse()) await close();
       },
@@ -177,10 +227,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   }
 }
 
-/** The player bucket's contents: the minimal demo player until the Vite player replaces it. */
-async function installPlayerShell(playerRoot: string): Promise<void> {
-  const source = resolve(import.meta.dirname, '..', '..', 'player', 'shell');
-  await cp(source, playerRoot, { recursive: true });
-  await mkdir(join(playerRoot, 'player'), { recursive: true });
-  await cp(resolve(import.meta.dirname, '..', '..', 'node_modules', 'hls.js', 'dist', 'hls.light.min.js'), join(playerRoot, 'player', 'hls.light.min.js'));
+/**
+ * The player bucket's contents: the Vite build (dist/player, rebuilt first if the player's
+ * sources changed), copied whole; files of an older build are removed, as a deploy would.
+ */
+async function installPlayer(playerRoot: string, log: (line: string) => void): Promise<void> {
+  await ensurePlayerBuild(async (built) => {
+    await rm(playerRoot, { recursive: true, force: true });
+    await cp(built, playerRoot, { recursive: true });
+  }, log);
 }

@@ -1,0 +1,360 @@
+/**
+ * The audit report: what the program would deploy, read back from the resources it declares
+ * (not from the spec), with the spec's reasons beside each path. Spec and program disagreeing is
+ * itself a violation.
+ */
+import path from 'node:path';
+import type { IssuerConfig } from '../../edge/cookie-issuer/config.ts';
+import { SESSION_COOKIE_NAMES, sessionCookie } from '../../edge/cookie-issuer/cookies.ts';
+import type { Behavior, DistributionSpec } from '../../edge/distribution-spec.ts';
+import { MANAGED_CACHING_DISABLED, MANAGED_ORIGIN_REQUEST_CORS_S3 } from '../cloudfront-mapping.ts';
+import { REPO_ROOT } from '../artifacts.ts';
+import type { ProgramRun, RecordedResource } from '../mock-run.ts';
+import { behaviorsOf } from '../policy/policies.ts';
+import type { Violation } from './evaluate.ts';
+
+export type Reach = 'public' | 'signed cookie or signed URL' | 'bearer token';
+
+export interface PathEntry {
+  readonly order: number;
+  readonly pathPattern: string;
+  readonly reach: Reach;
+  readonly reachDetail: string;
+  readonly edgeCode: string[];
+  readonly origin: string;
+  readonly allowedMethods: string[];
+  readonly viewerProtocol: string;
+  readonly cacheKey: string;
+  readonly cors: string;
+  readonly why: string;
+}
+
+export interface AuditReport {
+  readonly stack: string;
+  readonly source: string;
+  readonly distribution: {
+    readonly aliases: string[];
+    readonly certificate: string;
+    readonly minimumTls: string;
+    readonly priceClass: string;
+    readonly httpVersion: string;
+    readonly defaultRootObject: string;
+    readonly customErrorResponses: Array<{ errorCode: number; responseCode: number; responsePagePath: string; errorCachingMinTtl: number }>;
+  };
+  readonly paths: PathEntry[];
+  readonly cookies: {
+    readonly names: string[];
+    readonly attributes: string;
+    readonly example: string;
+    readonly expires: string;
+    readonly policyLifetimeSeconds: number;
+    readonly policyResource: string;
+    readonly hashAlgorithm: string;
+    readonly signedUrlMode: string;
+  };
+  readonly tokens: { readonly issuer: string; readonly clientIds: string[]; readonly tokenUse: string[]; readonly enrollmentsTable: string; readonly jwks: string };
+  readonly keyGroup: { readonly name: string; readonly members: Array<{ name: string; fingerprint: string; active: boolean; cloudFrontId: string }>; readonly signingKeySecret: string };
+  readonly cors: { readonly allowedOrigins: string[]; readonly credentials: boolean; readonly methods: string[]; readonly headers: string[]; readonly exposeHeaders: string[]; readonly maxAgeSeconds: number };
+  readonly securityHeaders: Record<string, string>;
+  readonly edgeCode: Array<{ name: string; kind: string; runtime: string; region: string; published: boolean; artifact: string; bytes: number; sha256: string }>;
+  readonly buckets: Array<{ name: string; publicAccessBlocked: boolean; readers: string }>;
+  readonly violations: Violation[];
+  readonly policiesChecked: number;
+  readonly resourcesChecked: number;
+  readonly notes: string[];
+}
+
+const DIST = 'aws:cloudfront/distribution:Distribution';
+
+const relative = (file: string): string => {
+  const inRepo = path.relative(REPO_ROOT, file);
+  return inRepo.startsWith('..') ? file : inRepo;
+};
+
+function byId(resources: readonly RecordedResource[], type: string): Map<string, RecordedResource> {
+  return new Map(resources.filter((r) => r.type === type).map((r) => [r.id, r]));
+}
+
+function describeCacheKey(policy: RecordedResource | undefined, id: string | undefined): string {
+  if (id === MANAGED_CACHING_DISABLED) return 'never cached (CachingDisabled, managed)';
+  if (!policy) return `cache policy ${id ?? '(none)'}`;
+  const p = policy.inputs['parametersInCacheKeyAndForwardedToOrigin'] ?? {};
+  const part = (label: string, behavior: string | undefined, items: string[] | undefined): string =>
+    behavior === 'none' || behavior === undefined ? `no ${label}` : `${label}: ${behavior}${items?.length ? ` (${items.join(', ')})` : ''}`;
+  return [
+    'path',
+    part('cookies', p.cookiesConfig?.cookieBehavior, p.cookiesConfig?.cookies?.items),
+    part('query strings', p.queryStringsConfig?.queryStringBehavior, p.queryStringsConfig?.queryStrings?.items),
+    part('headers', p.headersConfig?.headerBehavior, p.headersConfig?.headers?.items),
+  ].join(', ') + `; TTL ${policy.inputs['minTtl'] ?? 0}/${policy.inputs['defaultTtl'] ?? '-'}/${policy.inputs['maxTtl'] ?? '-'} s`;
+}
+
+function describeCors(policy: RecordedResource | undefined): string {
+  const cors = policy?.inputs['corsConfig'];
+  if (!cors) return 'none (no CORS headers)';
+  const origins = (cors.accessControlAllowOrigins?.items ?? []) as string[];
+  return `${cors.accessControlAllowCredentials ? 'with credentials' : 'without credentials'} for ${origins.join(', ')}`;
+}
+
+function specBehavior(spec: DistributionSpec, pathPattern: string, isDefault: boolean): Behavior | undefined {
+  return isDefault ? spec.defaultBehavior : spec.behaviors.find((b) => b.pathPattern === pathPattern);
+}
+
+const REACH_OF_PROTECTION: Record<Behavior['protection'], Reach> = {
+  public: 'public',
+  'trusted-key-group': 'signed cookie or signed URL',
+  'bearer-token': 'bearer token',
+};
+
+export function buildReport(input: {
+  run: ProgramRun;
+  issuerConfig: IssuerConfig;
+  violations: Violation[];
+  policiesChecked: number;
+  resourcesChecked: number;
+  source: string;
+  notes: string[];
+}): AuditReport {
+  const { run, issuerConfig } = input;
+  const { spec, config } = { spec: run.lectern.spec, config: run.config };
+  const violations = [...input.violations];
+  const distribution = run.one(DIST);
+  const props = distribution.inputs;
+  const cachePolicies = byId(run.resources, 'aws:cloudfront/cachePolicy:CachePolicy');
+  const headerPolicies = byId(run.resources, 'aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy');
+  const keyGroups = byId(run.resources, 'aws:cloudfront/keyGroup:KeyGroup');
+  const publicKeys = byId(run.resources, 'aws:cloudfront/publicKey:PublicKey');
+  const functions = new Map(run.ofType('aws:cloudfront/function:Function').map((f) => [f.state['arn'] as string, f]));
+  const lambdas = new Map(run.ofType('aws:lambda/function:Function').map((f) => [f.state['qualifiedArn'] as string, f]));
+  const stores = new Map(run.ofType('aws:cloudfront/keyValueStore:KeyValueStore').map((s) => [s.state['arn'] as string, s]));
+  const origins = new Map(((props['origins'] ?? []) as Array<Record<string, any>>).map((o) => [o['originId'] as string, o]));
+
+  const disagree = (message: string): void => {
+    violations.push({ policy: 'spec-and-program-agree', level: 'mandatory', resource: `${DIST}::${distribution.name}`, message });
+  };
+
+  const deployed = behaviorsOf(props);
+  const expected = [...spec.behaviors.map((b) => b.pathPattern), '*'];
+  if (deployed.map((b) => b.pathPattern).join('\n') !== expected.join('\n')) {
+    disagree(`behaviors are ${deployed.map((b) => b.pathPattern).join(', ')}; the spec declares ${expected.join(', ')}`);
+  }
+
+  const paths: PathEntry[] = deployed.map((b, index) => {
+    const declared = specBehavior(spec, b.pathPattern, b.isDefault);
+    const keyGroupIds = (b.trustedKeyGroups ?? []) as string[];
+    const lambdaAssociations = b.lambdaFunctionAssociations ?? [];
+    const takesToken = lambdaAssociations.some((a) => a.includeBody);
+    const reach: Reach = keyGroupIds.length > 0 ? 'signed cookie or signed URL' : takesToken ? 'bearer token' : 'public';
+    const reachDetail =
+      reach === 'signed cookie or signed URL'
+        ? `CloudFront checks the signature against key group ${keyGroupIds.map((id) => keyGroups.get(id)?.inputs['name'] ?? id).join(', ')}`
+        : reach === 'bearer token'
+          ? 'anyone may call; the cookie issuer verifies a Cognito JWT and the enrollment itself'
+          : 'anyone';
+    if (declared && REACH_OF_PROTECTION[declared.protection] !== reach) {
+      disagree(`${b.pathPattern}: the spec says ${declared.protection}, the program deploys ${reach}`);
+    }
+    const edgeCode: string[] = [];
+    for (const association of b.functionAssociations ?? []) {
+      const fn = functions.get(association.functionArn ?? '');
+      const kvs = ((fn?.inputs['keyValueStoreAssociations'] ?? []) as string[]).map((arn) => stores.get(arn)?.inputs['name'] ?? arn);
+      edgeCode.push(`CloudFront Function ${fn?.inputs['name'] ?? association.functionArn} (${fn?.inputs['runtime'] ?? '?'}, ${association.eventType}${kvs.length ? `, KeyValueStore ${kvs.join(', ')}` : ''})`);
+    }
+    for (const association of lambdaAssociations) {
+      const fn = lambdas.get(association.lambdaArn ?? '');
+      const version = (association.lambdaArn ?? '').split(':').pop();
+      const region = /^arn:aws:lambda:([^:]+):/.exec(association.lambdaArn ?? '')?.[1] ?? '?';
+      edgeCode.push(`Lambda@Edge ${fn?.inputs['name'] ?? association.lambdaArn} v${version} (${fn?.inputs['runtime'] ?? '?'}, ${region}, ${association.eventType}${association.includeBody ? ', request body' : ''})`);
+    }
+    if (edgeCode.length === 0) edgeCode.push('none');
+    const targetOrigin = String((b as Record<string, any>)['targetOriginId'] ?? '');
+    const originDomain = origins.get(targetOrigin)?.['domainName'] as string | undefined;
+    const origin = declared?.origin === 'none'
+      ? `none: the edge answers every request (CloudFront requires a target, ${targetOrigin}, never reached)`
+      : `${targetOrigin} bucket${originDomain ? ` (${originDomain})` : ''} via origin access control`;
+    const cachePolicyId = b.cachePolicyId;
+    const rhpId = (b as Record<string, any>)['responseHeadersPolicyId'] as string | undefined;
+    const originRequest = (b as Record<string, any>)['originRequestPolicyId'] === MANAGED_ORIGIN_REQUEST_CORS_S3 ? ' (Origin forwarded to S3 for preflights, not in the key)' : '';
+    return {
+      order: index + 1,
+      pathPattern: b.pathPattern,
+      reach,
+      reachDetail,
+      edgeCode,
+      origin,
+      allowedMethods: ((b as Record<string, any>)['allowedMethods'] ?? []) as string[],
+      viewerProtocol: b.viewerProtocolPolicy ?? '?',
+      cacheKey: describeCacheKey(cachePolicies.get(cachePolicyId ?? ''), cachePolicyId) + originRequest,
+      cors: declared?.viewerRequest.kind === 'lambda-edge' ? `answered by the cookie issuer: ${issuerConfig.corsAllowedOrigins.length ? `credentials for ${issuerConfig.corsAllowedOrigins.join(', ')}` : 'same origin only'}` : describeCors(headerPolicies.get(rhpId ?? '')),
+      why: declared?.why ?? '(not in the spec)',
+    };
+  });
+
+  const cert = (props['viewerCertificate'] ?? {}) as Record<string, any>;
+  const sample = 'demo';
+  const host = config.domain?.name ?? '<distribution>.cloudfront.net';
+  const example = sessionCookie(SESSION_COOKIE_NAMES[0], '<base64 policy>', sample, { sameSite: issuerConfig.cookie.sameSite });
+
+  const activeKeyId = issuerConfig.signing.keyPairId;
+  const keyGroup = run.one('aws:cloudfront/keyGroup:KeyGroup');
+  const members = ((keyGroup.inputs['items'] ?? []) as string[]).map((id) => {
+    const key = publicKeys.get(id);
+    const name = (key?.name ?? id).split('-').slice(-2).join('-');
+    const trusted = config.signing.trustedPublicKeys.find((k) => k.name === name);
+    return { name, fingerprint: trusted ? `SHA-256 ${trusted.fingerprint}` : '?', active: id === activeKeyId, cloudFrontId: 'assigned by CloudFront at deploy' };
+  });
+  if (!members.some((m) => m.active)) violations.push({ policy: 'spec-and-program-agree', level: 'mandatory', resource: 'cookie issuer', message: 'the issuer signs with a key that is not in the trusted key group' });
+
+  const edgeCode: AuditReport['edgeCode'] = [];
+  for (const fn of run.ofType('aws:cloudfront/function:Function')) {
+    const a = run.lectern.artifacts.viewerRequest;
+    edgeCode.push({ name: fn.inputs['name'], kind: 'CloudFront Function', runtime: fn.inputs['runtime'], region: 'global (edge locations)', published: fn.inputs['publish'] === true, artifact: relative(a.path), bytes: a.bytes, sha256: a.sha256 });
+  }
+  for (const fn of run.ofType('aws:lambda/function:Function').filter((f) => f.inputs['tags']?.['lectern:edge-function'])) {
+    const a = run.lectern.artifacts.cookieIssuer;
+    edgeCode.push({ name: fn.inputs['name'], kind: 'Lambda@Edge', runtime: fn.inputs['runtime'], region: String(run.providerOf(fn).props['region']), published: fn.inputs['publish'] === true, artifact: `${relative(a.path)} + generated config.json`, bytes: a.bytes, sha256: a.sha256 });
+  }
+
+  const blocks = run.ofType('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock');
+  const policies = run.ofType('aws:s3/bucketPolicy:BucketPolicy');
+  const buckets = run.ofType('aws:s3/bucket:Bucket').map((bucket) => {
+    const block = blocks.find((b) => b.inputs['bucket'] === bucket.id);
+    const blocked = Boolean(block && ['blockPublicAcls', 'blockPublicPolicy', 'ignorePublicAcls', 'restrictPublicBuckets'].every((f) => block.inputs[f] === true));
+    const policy = policies.find((p) => p.inputs['bucket'] === bucket.id);
+    const statements = policy ? ((JSON.parse(policy.inputs['policy']) as { Statement: Array<Record<string, any>> }).Statement ?? []) : [];
+    const allows = statements.filter((s) => s['Effect'] === 'Allow');
+    const principals = [...new Set(allows.map((s) => {
+      const principal = s['Principal'];
+      const who = typeof principal === 'string' ? principal : Object.values(principal ?? {}).flat().join(', ');
+      const sourceArn = Object.values((s['Condition'] ?? {}) as Record<string, Record<string, unknown>>).map((c) => c['AWS:SourceArn']).find(Boolean);
+      const distributionArn = run.one(DIST).state['arn'];
+      return sourceArn ? `${who}, only for ${sourceArn === distributionArn ? 'this distribution' : String(sourceArn)} (AWS:SourceArn)` : who;
+    }))];
+    const actions = allows.flatMap((s) => [s['Action']].flat() as string[]);
+    const readers = allows.length ? `${principals.join('; ')} (${actions.join(', ')})` : 'no one outside this account\'s IAM';
+    return { name: bucket.name, publicAccessBlocked: blocked, readers };
+  });
+
+  const rhpMedia = [...headerPolicies.values()].find((p) => p.inputs['corsConfig']);
+  return {
+    stack: config.stack,
+    source: input.source,
+    distribution: {
+      aliases: (props['aliases'] ?? []) as string[],
+      certificate: cert['cloudfrontDefaultCertificate'] ? 'default *.cloudfront.net certificate' : `ACM ${cert['acmCertificateArn']} (${cert['sslSupportMethod']})`,
+      minimumTls: cert['cloudfrontDefaultCertificate'] ? 'TLSv1 (fixed by CloudFront for the default certificate)' : String(cert['minimumProtocolVersion']),
+      priceClass: String(props['priceClass']),
+      httpVersion: String(props['httpVersion']),
+      defaultRootObject: String(props['defaultRootObject']),
+      customErrorResponses: (props['customErrorResponses'] ?? []) as AuditReport['distribution']['customErrorResponses'],
+    },
+    paths,
+    cookies: {
+      names: [...SESSION_COOKIE_NAMES].slice(0, issuerConfig.signing.algorithm === 'SHA256' ? 4 : 3),
+      attributes: `Path=/courses/<course>/; Secure; HttpOnly; SameSite=${issuerConfig.cookie.sameSite}`,
+      example,
+      expires: 'none: session cookies (no Expires/Max-Age), gone when the browser closes',
+      policyLifetimeSeconds: issuerConfig.cookie.ttlSeconds,
+      policyResource: `https://${host}/courses/<course>/*`,
+      hashAlgorithm: issuerConfig.signing.algorithm,
+      signedUrlMode: 'the session response also carries the same policy as signed-URL query parameters, for players where third-party cookies are blocked',
+    },
+    tokens: {
+      issuer: issuerConfig.issuer,
+      clientIds: [...issuerConfig.clientIds],
+      tokenUse: [...issuerConfig.tokenUse],
+      enrollmentsTable: issuerConfig.enrollments.tableName,
+      jwks: config.cognito.jwks ? 'pinned in stack config' : `fetched from ${issuerConfig.jwksUri} at deploy time, baked into config.json`,
+    },
+    keyGroup: {
+      name: String(keyGroup.inputs['name']),
+      members,
+      signingKeySecret: issuerConfig.signing.key.source === 'secrets-manager' ? `Secrets Manager (${issuerConfig.signing.key.region}), read at cold start` : 'PEM file',
+    },
+    cors: {
+      allowedOrigins: (rhpMedia?.inputs['corsConfig']?.accessControlAllowOrigins?.items ?? []) as string[],
+      credentials: rhpMedia?.inputs['corsConfig']?.accessControlAllowCredentials === true,
+      methods: [...spec.cors.allowedMethods],
+      headers: [...spec.cors.allowedHeaders],
+      exposeHeaders: [...spec.cors.exposeHeaders],
+      maxAgeSeconds: spec.cors.maxAgeSeconds,
+    },
+    securityHeaders: { ...spec.securityHeaders },
+    edgeCode,
+    buckets,
+    violations,
+    policiesChecked: input.policiesChecked,
+    resourcesChecked: input.resourcesChecked,
+    notes: input.notes,
+  };
+}
+
+const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function toMarkdown(report: AuditReport): string {
+  const lines: string[] = [];
+  const d = report.distribution;
+  const mandatory = report.violations.filter((v) => v.level === 'mandatory');
+  lines.push(`# lectern edge audit: stack ${code(report.stack)}`);
+  lines.push('');
+  lines.push(`Source: ${report.source}. ${mandatory.length === 0 ? '**No mandatory policy violations.**' : `**${mandatory.length} mandatory policy violation(s): see the end.**`}`);
+  lines.push('');
+  lines.push(`Distribution: ${d.aliases.length ? d.aliases.map(code).join(', ') : 'its *.cloudfront.net domain'}; ${d.certificate}; viewer TLS minimum ${d.minimumTls}; ${d.httpVersion}; ${d.priceClass}; ${code('/')} serves ${code(d.defaultRootObject)}.`);
+  for (const e of d.customErrorResponses) {
+    lines.push(`Errors: ${e.errorCode} from any path is answered with ${code(e.responsePagePath)} (status ${e.responseCode}, cached ${e.errorCachingMinTtl} s).`);
+  }
+  lines.push('');
+  lines.push('## Who can reach what (first match wins, top to bottom)');
+  lines.push('');
+  lines.push('| # | path | who can reach it | edge code (viewer request) | origin | cache key | CORS |');
+  lines.push('|---|---|---|---|---|---|---|');
+  for (const p of report.paths) {
+    lines.push(`| ${p.order} | ${code(p.pathPattern)} | **${p.reach}**: ${cell(p.reachDetail)} | ${cell(p.edgeCode.join('; '))} | ${cell(p.origin)} | ${cell(p.cacheKey)} | ${cell(p.cors)} |`);
+  }
+  lines.push('');
+  for (const p of report.paths) lines.push(`- ${code(p.pathPattern)} (${p.allowedMethods.join(', ')}; ${p.viewerProtocol}): ${p.why}`);
+  lines.push('');
+  const c = report.cookies;
+  lines.push('## Session cookies (set by POST /auth/session)');
+  lines.push('');
+  lines.push(`- Cookies: ${c.names.map(code).join(', ')}; attributes ${code(c.attributes)}; expiry: ${c.expires}.`);
+  lines.push(`- Example: ${code(c.example)}`);
+  lines.push(`- Signed policy: Resource ${code(c.policyResource)}, valid ${c.policyLifetimeSeconds} s (${(c.policyLifetimeSeconds / 3600).toFixed(1)} h), ${c.hashAlgorithm}; ${c.signedUrlMode}.`);
+  const t = report.tokens;
+  lines.push(`- Tokens accepted: ${t.tokenUse.join(' and ')} tokens from ${code(t.issuer)} for app clients ${t.clientIds.map(code).join(', ')}; JWKS ${t.jwks}; enrollment checked in ${code(t.enrollmentsTable)}.`);
+  lines.push('');
+  lines.push(`## Trusted key group ${code(report.keyGroup.name)}`);
+  lines.push('');
+  for (const m of report.keyGroup.members) lines.push(`- ${code(m.name)}${m.active ? ' **(signs new sessions)**' : ''}: ${m.fingerprint}; CloudFront id ${m.cloudFrontId}.`);
+  lines.push(`- Private key of the active signer: ${report.keyGroup.signingKeySecret}.`);
+  lines.push('');
+  lines.push('## CORS and headers');
+  lines.push('');
+  const cors = report.cors;
+  lines.push(cors.allowedOrigins.length
+    ? `- Media: ${cors.credentials ? 'credentialed' : 'uncredentialed'} CORS for ${cors.allowedOrigins.map(code).join(', ')} only (methods ${cors.methods.join(', ')}; request headers ${cors.headers.join(', ')}; exposed ${cors.exposeHeaders.join(', ')}; preflight cached ${cors.maxAgeSeconds} s). Never ${code('*')}.`
+    : '- Media: no cross-origin access (no CORS headers).');
+  lines.push(`- Security headers on every response: ${Object.entries(report.securityHeaders).map(([k, v]) => code(`${k}: ${v}`)).join(', ')}.`);
+  lines.push('');
+  lines.push('## Edge code and storage');
+  lines.push('');
+  for (const e of report.edgeCode) lines.push(`- ${e.kind} ${code(e.name)}: ${e.runtime}, ${e.region}, ${e.published ? 'published' : '**not published**'}; ${e.artifact} (${e.bytes} bytes, sha256 ${e.sha256.slice(0, 16)}…).`);
+  for (const b of report.buckets) lines.push(`- Bucket ${code(b.name)}: ${b.publicAccessBlocked ? 'all public access blocked' : '**public access not blocked**'}; readers: ${b.readers}.`);
+  lines.push('');
+  lines.push('## Policy violations');
+  lines.push('');
+  if (report.violations.length === 0) lines.push(`None: ${report.policiesChecked} policies checked on ${report.resourcesChecked} resources.`);
+  else {
+    lines.push(`${report.policiesChecked} policies checked on ${report.resourcesChecked} resources.`);
+    lines.push('');
+    for (const v of report.violations) lines.push(`- **${v.level}** ${code(v.policy)} on ${code(v.resource)}: ${v.message}`);
+  }
+  if (report.notes.length) {
+    lines.push('');
+    lines.push('## Notes');
+    lines.push('');
+    for (const n of report.notes) lines.push(`- ${n}`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,67 @@
+/**
+ * The cookie issuer's config.json, built from stack config and resource outputs and validated
+ * with the issuer's own parser (edge/cookie-issuer/config.ts) before it is zipped beside the
+ * bundle: a config the issuer would refuse at cold start never reaches a deployment.
+ */
+import type { JSONWebKeySet } from 'jose';
+import { parseIssuerConfig, type IssuerConfig } from '../edge/cookie-issuer/config.ts';
+import type { DistributionSpec } from '../edge/distribution-spec.ts';
+import { cognitoIssuer, type StackConfig } from './stack-config.ts';
+
+export interface IssuerConfigInputs {
+  readonly config: StackConfig;
+  readonly spec: DistributionSpec;
+  /** CloudFront public key id of the active signing key (a PublicKey resource's id). */
+  readonly keyPairId: string;
+  /** ARN of the Secrets Manager secret holding the active private key. */
+  readonly secretArn: string;
+  readonly enrollmentsTable: string;
+  readonly lessonsTable: string;
+  readonly jwks: JSONWebKeySet;
+}
+
+export function issuerConfigFor(inputs: IssuerConfigInputs): IssuerConfig {
+  const { config, spec } = inputs;
+  return parseIssuerConfig({
+    issuer: cognitoIssuer(config),
+    clientIds: config.cognito.clientIds,
+    tokenUse: config.cognito.tokenUse,
+    jwks: inputs.jwks,
+    enrollments: { region: config.region, tableName: inputs.enrollmentsTable },
+    // GET /auth/lessons/<course>/<lesson> reads lesson status. On AWS the upload trigger encodes
+    // every upload, so the issuer requests no encodes itself (on-demand requester: none).
+    lessons: { region: config.region, tableName: inputs.lessonsTable },
+    onDemand: { requester: { kind: 'none' } },
+    signing: {
+      keyPairId: inputs.keyPairId,
+      algorithm: config.signing.algorithm,
+      key: { source: 'secrets-manager', secretId: inputs.secretArn, region: config.region },
+    },
+    cookie: { ttlSeconds: config.cookie.ttlSeconds, sameSite: config.cookie.sameSite },
+    scheme: 'https',
+    // With a custom domain, policies may only name it; without one the Host header CloudFront
+    // passes (the distribution's own domain) is used.
+    allowedHosts: config.domain ? [config.domain.name] : [],
+    corsAllowedOrigins: spec.cors.allowedOrigins,
+  });
+}
+
+/** The exact bytes of config.json in the deployment zip. */
+export function issuerConfigJson(inputs: IssuerConfigInputs): string {
+  return JSON.stringify(issuerConfigFor(inputs), null, 2) + '\n';
+}
+
+/** Placeholders of the right shape, to validate the static part of the config at preview time. */
+export const PLACEHOLDER_KEY_PAIR_ID = 'KPREVIEWPLACEHOLDER';
+
+/**
+ * Fetches the user pool's JWKS at deploy time (the issuer bundles it so a cold start needs no
+ * call to Cognito). Fails the deployment rather than baking an empty key set.
+ */
+export async function fetchJwks(uri: string, timeoutMs = 10_000): Promise<JSONWebKeySet> {
+  const response = await fetch(uri, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+  if (!response.ok) throw new Error(`JWKS ${uri}: HTTP ${response.status}`);
+  const body = (await response.json()) as JSONWebKeySet;
+  if (!body || !Array.isArray(body.keys) || body.keys.length === 0) throw new Error(`JWKS ${uri}: no keys`);
+  return body;
+}

@@ -1,0 +1,316 @@
+/**
+ * The stack's configuration, as one typed, validated value. Pulumi.yaml declares every key (with
+ * its description and default); `parseStackConfig` checks them all before a single resource is
+ * declared, so a bad stack file fails `pulumi preview` with a message naming the key.
+ *
+ * The same parser serves `pulumi up` (values read through pulumi.Config, see main.ts) and
+ * `lectern audit` (values read from the stack YAML file, see audit/stack-file.ts).
+ */
+import { createHash, createPublicKey } from 'node:crypto';
+import type * as pulumi from '@pulumi/pulumi';
+import type { JSONWebKeySet } from 'jose';
+import { assertCorsOrigin } from '../edge/distribution-spec.ts';
+
+export const CONFIG_NAMESPACE = 'lectern';
+
+export type PriceClass = 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
+export type SameSite = 'None' | 'Lax' | 'Strict';
+
+export interface TrustedPublicKey {
+  /** `key-<12 hex>`: the first 12 hex digits of the SHA-256 of the key's DER (SPKI). */
+  readonly name: string;
+  /** Full SHA-256 hex of the SPKI DER, for the audit. */
+  readonly fingerprint: string;
+  /** PEM, normalised to end with one newline (CloudFront stores it verbatim). */
+  readonly publicKeyPem: string;
+}
+
+export interface StackConfig {
+  /** Pulumi stack name. */
+  readonly stack: string;
+  /** The stack's region (`aws:region`): buckets, tables, pipeline, the signing-key secret. */
+  readonly region: string;
+  /** Prefix of physical names: `lectern-<stack>`. */
+  readonly namePrefix: string;
+  readonly cognito: {
+    readonly region: string;
+    readonly userPoolId: string;
+    readonly clientIds: readonly string[];
+    readonly tokenUse: readonly ('access' | 'id')[];
+    /** JWKS to bake instead of fetching `<issuer>/.well-known/jwks.json` at deploy time. */
+    readonly jwks?: JSONWebKeySet;
+  };
+  readonly corsAllowedOrigins: readonly string[];
+  readonly cookie: { readonly ttlSeconds: number; readonly sameSite: SameSite };
+  readonly priceClass: PriceClass;
+  readonly domain?: { readonly name: string; readonly certificateArn: string };
+  readonly signing: {
+    readonly trustedPublicKeys: readonly TrustedPublicKey[];
+    /** Name (`key-…`) of the key the cookie issuer signs with. */
+    readonly activeKey: string;
+    readonly algorithm: 'SHA1' | 'SHA256';
+    /** The active key's private PEM, a Pulumi secret. Absent only in `lectern audit`. */
+    readonly privateKeyPem?: pulumi.Input<string>;
+  };
+  readonly tablePrefix: string;
+  /** Raw uploads (under `uploads/`, the upload trigger's convention) expire after these days. */
+  readonly uploads: { readonly retentionDays: number };
+  readonly forceDestroyBuckets: boolean;
+  readonly tableDeletionProtection: boolean;
+  readonly logRetentionDays: number;
+  /** Folder (relative to the repository root) whose files are uploaded to the player bucket. */
+  readonly playerDir?: string;
+}
+
+/**
+ * Defaults, exactly as declared in Pulumi.yaml (a test keeps the two equal). Keys without a
+ * default here are required.
+ */
+export const CONFIG_DEFAULTS = {
+  cognitoTokenUse: ['access', 'id'],
+  cognitoJwks: '',
+  corsAllowedOrigins: [],
+  cookieTtlSeconds: 7200,
+  cookieSameSite: 'None',
+  priceClass: 'PriceClass_100',
+  domainName: '',
+  certificateArn: '',
+  activeSigningKey: '',
+  signingHashAlgorithm: 'SHA1',
+  tablePrefix: '',
+  uploadRetentionDays: 14,
+  forceDestroyBuckets: false,
+  tableDeletionProtection: true,
+  logRetentionDays: 30,
+  playerDir: '',
+} as const satisfies Record<string, unknown>;
+
+/** Every key the program reads, with the kind of value it holds (how main.ts reads it). */
+export const CONFIG_KEYS = {
+  cognitoRegion: 'string',
+  cognitoUserPoolId: 'string',
+  cognitoClientIds: 'array',
+  cognitoTokenUse: 'array',
+  cognitoJwks: 'string',
+  corsAllowedOrigins: 'array',
+  cookieTtlSeconds: 'integer',
+  cookieSameSite: 'string',
+  priceClass: 'string',
+  domainName: 'string',
+  certificateArn: 'string',
+  trustedPublicKeys: 'array',
+  activeSigningKey: 'string',
+  signingPrivateKey: 'secret',
+  signingHashAlgorithm: 'string',
+  tablePrefix: 'string',
+  uploadRetentionDays: 'integer',
+  forceDestroyBuckets: 'boolean',
+  tableDeletionProtection: 'boolean',
+  logRetentionDays: 'integer',
+  playerDir: 'string',
+} as const;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+export class StackConfigError extends Error {
+  override name = 'StackConfigError';
+}
+
+type Raw = Partial<Record<ConfigKey, unknown>>;
+
+function fail(key: string, message: string): never {
+  throw new StackConfigError(`${CONFIG_NAMESPACE}:${key} ${message}`);
+}
+
+function str(raw: Raw, key: ConfigKey, required: boolean): string {
+  const value = raw[key] ?? (CONFIG_DEFAULTS as Record<string, unknown>)[key];
+  if (value === undefined || value === null || value === '') {
+    if (required) fail(key, 'is required (pulumi config set ' + `${CONFIG_NAMESPACE}:${key} ...)`);
+    return '';
+  }
+  if (typeof value !== 'string') fail(key, 'must be a string');
+  return value.trim();
+}
+
+function strings(raw: Raw, key: ConfigKey, required: boolean): string[] {
+  let value = raw[key] ?? (CONFIG_DEFAULTS as Record<string, unknown>)[key];
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      fail(key, 'must be a list (JSON array or YAML list)');
+    }
+  }
+  if (value === undefined || value === null) {
+    if (required) fail(key, 'is required');
+    return [];
+  }
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.trim().length > 0)) {
+    fail(key, 'must be a list of non-empty strings');
+  }
+  if (required && value.length === 0) fail(key, 'must name at least one value');
+  return (value as string[]).map((v) => v.trim());
+}
+
+function int(raw: Raw, key: ConfigKey, min: number, max: number): number {
+  const rawValue = raw[key] ?? (CONFIG_DEFAULTS as Record<string, unknown>)[key];
+  const value = typeof rawValue === 'string' && /^-?\d+$/.test(rawValue) ? Number(rawValue) : rawValue;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    fail(key, `must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function bool(raw: Raw, key: ConfigKey): boolean {
+  const value = raw[key] ?? (CONFIG_DEFAULTS as Record<string, unknown>)[key];
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  fail(key, 'must be true or false');
+}
+
+function oneOf<T extends string>(raw: Raw, key: ConfigKey, allowed: readonly T[]): T {
+  const value = str(raw, key, true);
+  if (!allowed.includes(value as T)) fail(key, `must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+/** `key-<12 hex>` and the full fingerprint of a public key PEM. */
+export function describePublicKey(pem: string): { name: string; fingerprint: string } {
+  const der = createPublicKey(pem).export({ type: 'spki', format: 'der' });
+  const fingerprint = createHash('sha256').update(der).digest('hex');
+  return { name: `key-${fingerprint.slice(0, 12)}`, fingerprint };
+}
+
+/** The public half of a private key PEM, as SPKI PEM. */
+export function publicKeyOf(privateKeyPem: string): string {
+  return createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }) as string;
+}
+
+/** The retention periods CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+function logRetention(raw: Raw): number {
+  const days = int(raw, 'logRetentionDays', 1, 3653);
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) fail('logRetentionDays', `must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  return days;
+}
+
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+export interface StackContext {
+  readonly stack: string;
+  readonly region: string;
+}
+
+/**
+ * Validates raw config values (native YAML types, or the strings pulumi.Config returns) into a
+ * StackConfig. `privateKeyPem` is passed separately because it is a secret Output.
+ */
+export function parseStackConfig(raw: Raw, context: StackContext, privateKeyPem?: pulumi.Input<string>): StackConfig {
+  if (!/^[a-zA-Z0-9_.-]+$/.test(context.stack)) throw new StackConfigError(`stack name ${JSON.stringify(context.stack)} is not usable in resource names`);
+  if (!REGION.test(context.region)) throw new StackConfigError(`aws:region must be set to an AWS region (got ${JSON.stringify(context.region)})`);
+  const stackSlug = context.stack.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  const namePrefix = `lectern-${stackSlug}`;
+
+  const cognitoRegion = str(raw, 'cognitoRegion', true);
+  if (!REGION.test(cognitoRegion)) fail('cognitoRegion', 'must be an AWS region such as eu-west-1');
+  const userPoolId = str(raw, 'cognitoUserPoolId', true);
+  if (!/^[\w-]+_[0-9a-zA-Z]+$/.test(userPoolId)) fail('cognitoUserPoolId', 'must look like <region>_<id>, e.g. eu-west-1_AbCdEf123');
+  if (!userPoolId.startsWith(`${cognitoRegion}_`)) fail('cognitoUserPoolId', `must belong to lectern:cognitoRegion (${cognitoRegion})`);
+  const clientIds = strings(raw, 'cognitoClientIds', true);
+  const tokenUse = strings(raw, 'cognitoTokenUse', false);
+  if (tokenUse.length === 0 || !tokenUse.every((t) => t === 'access' || t === 'id')) fail('cognitoTokenUse', 'must list "access" and/or "id"');
+  const jwksText = str(raw, 'cognitoJwks', false);
+  let jwks: JSONWebKeySet | undefined;
+  if (jwksText) {
+    try {
+      jwks = JSON.parse(jwksText) as JSONWebKeySet;
+    } catch {
+      fail('cognitoJwks', 'must be the JSON of a JWKS ({"keys":[...]})');
+    }
+    if (!jwks || !Array.isArray(jwks.keys)) fail('cognitoJwks', 'must be the JSON of a JWKS ({"keys":[...]})');
+  }
+
+  const corsAllowedOrigins = strings(raw, 'corsAllowedOrigins', false);
+  for (const origin of corsAllowedOrigins) {
+    try {
+      assertCorsOrigin(origin);
+    } catch (error) {
+      fail('corsAllowedOrigins', (error as Error).message);
+    }
+  }
+
+  const domainName = str(raw, 'domainName', false).toLowerCase();
+  const certificateArn = str(raw, 'certificateArn', false);
+  if (domainName && !/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domainName)) fail('domainName', 'must be a DNS name such as video.example.com');
+  if (Boolean(domainName) !== Boolean(certificateArn)) fail(domainName ? 'certificateArn' : 'domainName', 'must be set together with the other (a custom domain needs its certificate)');
+  if (certificateArn && !/^arn:aws:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
+    fail('certificateArn', 'must be an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from us-east-1)');
+  }
+
+  const pems = strings(raw, 'trustedPublicKeys', true);
+  const trustedPublicKeys: TrustedPublicKey[] = pems.map((pem, index) => {
+    try {
+      const normalised = pem.trim() + '\n';
+      return { ...describePublicKey(normalised), publicKeyPem: normalised };
+    } catch {
+      fail('trustedPublicKeys', `[${index}] is not a PEM public key`);
+    }
+  });
+  if (new Set(trustedPublicKeys.map((k) => k.name)).size !== trustedPublicKeys.length) fail('trustedPublicKeys', 'lists the same key twice');
+  if (trustedPublicKeys.length > 5) fail('trustedPublicKeys', 'may hold at most 5 keys (CloudFront key group quota)');
+  const names = trustedPublicKeys.map((k) => k.name);
+  let activeKey = str(raw, 'activeSigningKey', false);
+  if (!activeKey) {
+    if (trustedPublicKeys.length !== 1) fail('activeSigningKey', `is required when several keys are trusted; one of ${names.join(', ')}`);
+    activeKey = names[0] as string;
+  }
+  if (!names.includes(activeKey)) fail('activeSigningKey', `must name a trusted key; one of ${names.join(', ')}`);
+
+  const tablePrefix = str(raw, 'tablePrefix', false) || `${namePrefix}-`;
+  if (!/^[a-zA-Z0-9_.-]{1,200}$/.test(tablePrefix)) fail('tablePrefix', 'may only hold letters, digits, _ . -');
+  const playerDir = str(raw, 'playerDir', false);
+
+  return {
+    stack: context.stack,
+    region: context.region,
+    namePrefix,
+    cognito: { region: cognitoRegion, userPoolId, clientIds, tokenUse: tokenUse as ('access' | 'id')[], ...(jwks ? { jwks } : {}) },
+    corsAllowedOrigins,
+    cookie: { ttlSeconds: int(raw, 'cookieTtlSeconds', 60, 86_400), sameSite: oneOf(raw, 'cookieSameSite', ['None', 'Lax', 'Strict'] as const) },
+    priceClass: oneOf(raw, 'priceClass', ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const),
+    ...(domainName ? { domain: { name: domainName, certificateArn } } : {}),
+    signing: {
+      trustedPublicKeys,
+      activeKey,
+      algorithm: oneOf(raw, 'signingHashAlgorithm', ['SHA1', 'SHA256'] as const),
+      ...(privateKeyPem !== undefined ? { privateKeyPem } : {}),
+    },
+    tablePrefix,
+    uploads: { retentionDays: int(raw, 'uploadRetentionDays', 1, 3650) },
+    forceDestroyBuckets: bool(raw, 'forceDestroyBuckets'),
+    tableDeletionProtection: bool(raw, 'tableDeletionProtection'),
+    logRetentionDays: logRetention(raw),
+    ...(playerDir ? { playerDir } : {}),
+  };
+}
+
+/** Returns the PEM when it is the private half of the active trusted key; throws otherwise. */
+export function assertActivePrivateKey(config: StackConfig, privateKeyPem: string): string {
+  const active = config.signing.trustedPublicKeys.find((k) => k.name === config.signing.activeKey);
+  let derived: string;
+  try {
+    derived = publicKeyOf(privateKeyPem);
+  } catch {
+    throw new StackConfigError(`${CONFIG_NAMESPACE}:signingPrivateKey is not a PEM private key`);
+  }
+  if (!active || describePublicKey(derived).fingerprint !== active.fingerprint) {
+    throw new StackConfigError(`${CONFIG_NAMESPACE}:signingPrivateKey does not belong to the active key ${config.signing.activeKey}`);
+  }
+  return privateKeyPem;
+}
+
+/** The Cognito issuer URL tokens carry in `iss`. */
+export function cognitoIssuer(config: StackConfig): string {
+  return `https://cognito-idp.${config.cognito.region}.amazonaws.com/${config.cognito.userPoolId}`;
+}

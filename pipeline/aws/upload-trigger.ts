@@ -1,0 +1,254 @@
+/**
+ * Upload trigger (AWS Lambda): an upload to `uploads/<courseId>/<lessonId>/<file>` becomes a
+ * MediaConvert job built by toMediaConvertJob, with course, lesson, version, attempt and source
+ * in the job's user metadata (the completion handler reads them back).
+ *
+ * Accepts three payloads:
+ * - an S3 event notification (Records[], `ObjectCreated:*`; keys arrive URL-encoded);
+ * - the EventBridge form of the same (`detail-type: Object Created`);
+ * - an on-demand encode request (edge/encode-request.ts) from the cookie issuer's async invoke.
+ *
+ * With `encodeOnUpload: false` an upload is only registered (`pending` + sourceKey): the lesson
+ * is encoded the first time a student asks for it.
+ *
+ * Idempotency: S3 may deliver an event twice. The job's ClientRequestToken is derived from the
+ * bucket, key and the event's sequencer (MediaConvert returns the original job for a repeated
+ * token within a minute), and an event whose sequencer is not newer than the lesson's last
+ * handled upload is skipped.
+ *
+ * The handler is thin: `planUploadEvent` (pure) decides what to do per record; `createUploadTrigger`
+ * does the I/O with injected clients.
+ */
+import { CreateJobCommand, type CreateJobCommandInput, type MediaConvertClient } from '@aws-sdk/client-mediaconvert';
+import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
+import { parseEncodeRequest, type EncodeRequest } from '../../edge/encode-request.ts';
+import { newVersionId } from '../encode-lesson.ts';
+import { LADDER, type Ladder } from '../ladder.ts';
+import { getLesson, markFailed, prepareLesson, releaseEncodeClaim } from '../lessons.ts';
+import { toMediaConvertJob } from '../mediaconvert-job.ts';
+import { parseSourceKey } from '../sources.ts';
+import type { UploadTriggerConfig } from './config.ts';
+
+export interface UploadAction {
+  readonly kind: 'encode' | 'register' | 'on-demand';
+  readonly bucket: string;
+  readonly key: string;
+  readonly courseId: string;
+  readonly lessonId: string;
+  /** S3's sequencer for the event (hex, ordered per key); absent for on-demand requests. */
+  readonly sequencer?: string;
+}
+
+export interface Skipped {
+  readonly key: string;
+  readonly reason: string;
+}
+
+/** Pure: S3's URL-encoded notification key (`+` for spaces) -> the object key. */
+export function decodeS3Key(key: string): string {
+  return decodeURIComponent(key.replace(/\+/g, ' '));
+}
+
+/** Pure: sequencers compare as hex strings of equal length (S3's documented rule). */
+export function sequencerNewer(a: string, b: string | undefined): boolean {
+  if (b === undefined) return true;
+  const width = Math.max(a.length, b.length);
+  return a.toUpperCase().padStart(width, '0') > b.toUpperCase().padStart(width, '0');
+}
+
+interface RawObject {
+  readonly bucket: string;
+  readonly key: string;
+  readonly size: number | undefined;
+  readonly sequencer: string | undefined;
+}
+
+function objectsOf(event: unknown): RawObject[] | null {
+  if (typeof event !== 'object' || event === null) return null;
+  const e = event as Record<string, any>;
+  if (Array.isArray(e['Records'])) {
+    return e['Records']
+      .filter((r: any) => r?.eventSource === 'aws:s3' && typeof r?.eventName === 'string' && r.eventName.startsWith('ObjectCreated:'))
+      .map((r: any) => ({
+        bucket: String(r.s3?.bucket?.name ?? ''),
+        key: decodeS3Key(String(r.s3?.object?.key ?? '')),
+        size: typeof r.s3?.object?.size === 'number' ? r.s3.object.size : undefined,
+        sequencer: typeof r.s3?.object?.sequencer === 'string' ? r.s3.object.sequencer : undefined,
+      }));
+  }
+  if (e['source'] === 'aws.s3' && e['detail-type'] === 'Object Created' && typeof e['detail'] === 'object') {
+    const d = e['detail'];
+    return [
+      {
+        bucket: String(d.bucket?.name ?? ''),
+        key: String(d.object?.key ?? ''), // EventBridge keys are not URL-encoded
+        size: typeof d.object?.size === 'number' ? d.object.size : undefined,
+        sequencer: typeof d.object?.sequencer === 'string' ? d.object.sequencer : undefined,
+      },
+    ];
+  }
+  return null;
+}
+
+/** Pure: an event -> what to do with each object in it, and what was skipped and why. */
+export function planUploadEvent(event: unknown, config: Pick<UploadTriggerConfig, 'uploadsBucket' | 'encodeOnUpload'>): { actions: UploadAction[]; skipped: Skipped[] } {
+  const request = parseEncodeRequest(event);
+  if (request) {
+    return { actions: [{ kind: 'on-demand', bucket: config.uploadsBucket, key: request.sourceKey, courseId: request.courseId, lessonId: request.lessonId }], skipped: [] };
+  }
+  const objects = objectsOf(event);
+  if (objects === null) return { actions: [], skipped: [{ key: '', reason: 'not an S3 ObjectCreated event or an encode request' }] };
+  const actions: UploadAction[] = [];
+  const skipped: Skipped[] = [];
+  for (const o of objects) {
+    if (o.bucket !== config.uploadsBucket) {
+      skipped.push({ key: o.key, reason: `bucket ${o.bucket} is not the uploads bucket` });
+      continue;
+    }
+    const parsed = parseSourceKey(o.key);
+    if (!parsed) {
+      skipped.push({ key: o.key, reason: 'not uploads/<courseId>/<lessonId>/<file> with valid ids and a video extension' });
+      continue;
+    }
+    if (o.size === 0) {
+      skipped.push({ key: o.key, reason: 'empty object' });
+      continue;
+    }
+    actions.push({
+      kind: config.encodeOnUpload ? 'encode' : 'register',
+      bucket: o.bucket,
+      key: o.key,
+      courseId: parsed.courseId,
+      lessonId: parsed.lessonId,
+      ...(o.sequencer !== undefined ? { sequencer: o.sequencer } : {}),
+    });
+  }
+  return { actions, skipped };
+}
+
+/** Pure: the CreateJob input for an action (the ladder's job + attempt, source and trigger in user metadata). */
+export function jobFor(
+  action: UploadAction,
+  config: Pick<UploadTriggerConfig, 'mediaBucket' | 'mediaConvert' | 'includeOptional'>,
+  version: string,
+  ladder: Ladder = LADDER,
+): CreateJobCommandInput {
+  const job = toMediaConvertJob(
+    ladder,
+    { fileInput: `s3://${action.bucket}/${action.key}`, courseId: action.courseId, lessonId: action.lessonId, includeOptional: config.includeOptional },
+    {
+      destination: `s3://${config.mediaBucket}/courses/${action.courseId}/${action.lessonId}/${version}/`,
+      version,
+      role: config.mediaConvert.role,
+      ...(config.mediaConvert.queue !== undefined ? { queue: config.mediaConvert.queue } : {}),
+    },
+  );
+  const token = createHash('sha256')
+    .update(`${action.bucket}\n${action.key}\n${action.sequencer ?? `on-demand:${version}`}`)
+    .digest('hex')
+    .slice(0, 64);
+  return {
+    ...job,
+    ClientRequestToken: token,
+    UserMetadata: { ...job.UserMetadata, attempt: '1', sourceKey: action.key.slice(0, 256), trigger: action.kind },
+  };
+}
+
+export interface UploadTriggerDeps {
+  readonly mediaConvert: Pick<MediaConvertClient, 'send'>;
+  readonly dynamo: DynamoDBClient;
+  readonly newVersion?: () => string;
+  readonly log?: (entry: Record<string, unknown>) => void;
+}
+
+export interface UploadTriggerResult {
+  readonly submitted: { courseId: string; lessonId: string; jobId: string; version: string }[];
+  readonly registered: { courseId: string; lessonId: string; sourceKey: string }[];
+  readonly skipped: Skipped[];
+}
+
+export function createUploadTrigger(config: UploadTriggerConfig, deps: UploadTriggerDeps): (event: unknown) => Promise<UploadTriggerResult> {
+  const log = deps.log ?? ((entry) => console.log(JSON.stringify(entry)));
+  const newVersion = deps.newVersion ?? (() => newVersionId());
+  const table = config.lessonsTable;
+
+  async function recordUpload(action: UploadAction, jobId: string | undefined): Promise<void> {
+    if (action.sequencer === undefined && jobId === undefined) return;
+    const sets: string[] = [];
+    const values: Record<string, { S: string }> = {};
+    if (action.sequencer !== undefined) {
+      sets.push('uploadSequencer = :q');
+      values[':q'] = { S: action.sequencer };
+    }
+    if (jobId !== undefined) {
+      sets.push('jobId = :j');
+      values[':j'] = { S: jobId };
+    }
+    await deps.dynamo.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: { courseId: { S: action.courseId }, lessonId: { S: action.lessonId } },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async function submit(action: UploadAction): Promise<{ jobId: string; version: string }> {
+    const version = newVersion();
+    const result = await deps.mediaConvert.send(new CreateJobCommand(jobFor(action, config, version)));
+    const jobId = result.Job?.Id;
+    if (!jobId) throw new Error('MediaConvert returned no job id');
+    return { jobId, version: result.Job?.UserMetadata?.['version'] ?? version };
+  }
+
+  return async (event) => {
+    const { actions, skipped } = planUploadEvent(event, config);
+    const out: UploadTriggerResult = { submitted: [], registered: [], skipped: [...skipped] };
+    for (const s of skipped) log({ msg: 'upload skipped', ...s });
+    for (const action of actions) {
+      const where = { courseId: action.courseId, lessonId: action.lessonId, sourceKey: action.key };
+      if (action.kind !== 'on-demand') {
+        const existing = await getLesson(deps.dynamo, table, action.courseId, action.lessonId);
+        const last = existing?.uploadSequencer;
+        if (action.sequencer !== undefined && last !== undefined && !sequencerNewer(action.sequencer, last)) {
+          out.skipped.push({ key: action.key, reason: 'an upload at least as new was already handled (duplicate event)' });
+          log({ msg: 'upload skipped', key: action.key, reason: 'duplicate or older event' });
+          continue;
+        }
+      }
+      if (action.kind === 'register') {
+        await prepareLesson(deps.dynamo, table, { courseId: action.courseId, lessonId: action.lessonId, status: 'pending', sourceKey: action.key });
+        await recordUpload(action, undefined);
+        out.registered.push({ courseId: action.courseId, lessonId: action.lessonId, sourceKey: action.key });
+        log({ msg: 'upload registered for on-demand encoding', ...where });
+        continue;
+      }
+      if (action.kind === 'encode') {
+        await prepareLesson(deps.dynamo, table, { courseId: action.courseId, lessonId: action.lessonId, status: 'encoding', sourceKey: action.key });
+      }
+      try {
+        const { jobId, version } = await submit(action);
+        if (action.kind === 'on-demand') {
+          await prepareLesson(deps.dynamo, table, { courseId: action.courseId, lessonId: action.lessonId, status: 'encoding', sourceKey: action.key, jobId });
+        } else {
+          await recordUpload(action, jobId);
+        }
+        out.submitted.push({ courseId: action.courseId, lessonId: action.lessonId, jobId, version });
+        log({ msg: 'job submitted', ...where, jobId, version, trigger: action.kind });
+      } catch (error) {
+        const message = `the MediaConvert job could not be submitted: ${(error as Error).message}`;
+        log({ msg: 'job submission failed', ...where, error: (error as Error).message });
+        // On-demand: back to pending, so the next student request tries again. Upload: failed,
+        // with the reason; Lambda's own retry of the event can still succeed.
+        if (action.kind === 'on-demand') await releaseEncodeClaim(deps.dynamo, table, action.courseId, action.lessonId).catch(() => undefined);
+        else await markFailed(deps.dynamo, table, action.courseId, action.lessonId, message, undefined, 'submit').catch(() => undefined);
+        throw error;
+      }
+    }
+    return out;
+  };
+}
+
+export type { EncodeRequest };

@@ -1,0 +1,105 @@
+/**
+ * The watch page, /watch/<course>/<lesson> (the viewer-request function serves index.html for
+ * every /watch/* path). It signs in (PKCE against the Hosted UI or the local IdP) and hosts
+ * one <lectern-player>. hls.js is requested first thing, in parallel with everything else.
+ */
+import { beginSignIn, completeSignIn, loadTokens, SignInError, signOut, tokenProvider, type AuthConfig } from './auth.ts';
+import { defineLecternPlayer, elementDefaults, type LecternPlayerElement } from './element.ts';
+import type { LessonRef } from './engine.ts';
+import { hasMse, loadHls, setHlsLoader } from './platform.ts';
+
+setHlsLoader(() => import('hls.js/light').then((m) => m.default));
+if (hasMse()) void loadHls();
+
+interface PageConfig extends AuthConfig {
+  readonly progressUrl?: string;
+}
+
+// Preloaded by index.html (<link rel=preload>): normally here before this script runs.
+const configPromise: Promise<PageConfig> = fetch('/player/config.json').then((r) => {
+  if (!r.ok) throw new Error(`config.json ${r.status}`);
+  return r.json() as Promise<PageConfig>;
+});
+configPromise.catch(() => undefined);
+elementDefaults.progressUrl = configPromise.then((c) => c.progressUrl ?? '/api/progress', () => '/api/progress');
+
+const ROUTE = /^\/watch\/([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)\/([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)\/?$/;
+
+function route(pathname: string): LessonRef | null {
+  const m = ROUTE.exec(pathname);
+  return m ? { courseId: m[1] as string, lessonId: m[2] as string } : null;
+}
+
+const player = document.getElementById('player') as LecternPlayerElement;
+const title = document.getElementById('title') as HTMLElement;
+const pageStatus = document.getElementById('page-status') as HTMLElement;
+const account = document.getElementById('account') as HTMLElement;
+
+function showLesson(lesson: LessonRef | null): void {
+  title.textContent = lesson ? `${lesson.courseId} · ${lesson.lessonId}` : 'lectern';
+  document.title = lesson ? `${lesson.lessonId} · ${lesson.courseId} · lectern` : 'lectern';
+}
+
+function renderAccount(): void {
+  const tokens = loadTokens();
+  account.replaceChildren();
+  if (!tokens) return;
+  let who = 'Signed in';
+  try {
+    const claims = JSON.parse(atob((tokens.idToken ?? tokens.accessToken).split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { email?: string };
+    if (claims.email) who = claims.email;
+  } catch {
+    /* opaque token */
+  }
+  const out = document.createElement('button');
+  out.type = 'button';
+  out.textContent = 'Sign out';
+  out.addEventListener('click', () => void configPromise.then((c) => signOut(c)));
+  account.append(`${who} `, out);
+}
+
+async function main(): Promise<void> {
+  let lesson = route(location.pathname);
+  const url = new URL(location.href);
+  if (url.searchParams.has('code') || url.searchParams.has('error')) {
+    try {
+      const returnTo = await completeSignIn(await configPromise, url);
+      if (returnTo) {
+        history.replaceState(null, '', returnTo);
+        lesson = route(new URL(returnTo, location.origin).pathname);
+        player.setAttribute('autoplay', '');
+      }
+    } catch (error) {
+      pageStatus.textContent = error instanceof SignInError ? error.message : 'Sign-in failed. Please try again.';
+      history.replaceState(null, '', location.pathname);
+    }
+  }
+  showLesson(lesson);
+  renderAccount();
+  if (!lesson) {
+    pageStatus.textContent ||= 'Open a lesson: /watch/<course>/<lesson>, for example /watch/demo/lesson-1.';
+    player.hidden = true;
+    return;
+  }
+
+  defineLecternPlayer();
+  player.getToken = tokenProvider(configPromise);
+  player.addEventListener('lectern-signin-required', (event) => {
+    event.preventDefault();
+    player.showSignIn(() => void configPromise.then((c) => beginSignIn(c)));
+  });
+  player.addEventListener('lectern-lessonchange', (event) => {
+    const next = (event as CustomEvent<{ lesson: LessonRef }>).detail.lesson;
+    history.pushState(null, '', `/watch/${next.courseId}/${next.lessonId}`);
+    showLesson(next);
+  });
+  addEventListener('popstate', () => {
+    const back = route(location.pathname);
+    showLesson(back);
+    if (back) void player.load(back, { autoplay: false });
+  });
+  player.setAttribute('course', lesson.courseId);
+  player.setAttribute('lesson', lesson.lessonId);
+}
+
+void main();

@@ -1,0 +1,185 @@
+/**
+ * Shared by the browser tests and the start-up bench: Debian's chromium through playwright-core,
+ * and a local system (startLocalSystem on port 0, temp data folder) with short lessons encoded
+ * by the real pipeline.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { encodeLesson, type EncodeLessonResult } from '../../pipeline/encode-lesson.ts';
+import { resolveFfmpegTools } from '../../pipeline/ffmpeg-path.ts';
+import { LADDER, type Ladder } from '../../pipeline/ladder.ts';
+import { dynamoClient } from '../../tables/client.ts';
+import { DEFAULT_TABLE_PREFIX } from '../../tables/schema.ts';
+import { LOCAL_REGION, startLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../edge/local/start.ts';
+
+export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+/** In CI a missing browser is a failure, never a skip. */
+export function chromiumAvailable(): boolean {
+  const present = existsSync(CHROMIUM_PATH);
+  if (!present && process.env['CI'] === 'true') {
+    throw new Error(`CI=true and no chromium at ${CHROMIUM_PATH}: the browser tests must run in CI (apt-get install chromium)`);
+  }
+  return present;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  // playwright-core gives each launch a fresh temporary user-data directory.
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** A small ladder for tests: three rungs from a 960x540 source encode in a few seconds. */
+export const TEST_LADDER: Ladder = {
+  ...LADDER,
+  rungs: LADDER.rungs.filter((r) => ['720p', '480p', '360p', '240p'].includes(r.name)).map((r) => ({ ...r, optional: false })),
+};
+
+export interface LessonSpec {
+  readonly courseId: string;
+  readonly lessonId: string;
+  readonly seconds: number;
+  readonly title?: string;
+  /** Source size, default 960x540. */
+  readonly size?: string;
+}
+
+export interface PlayerSystem {
+  readonly system: LocalSystem;
+  readonly lessons: Map<string, EncodeLessonResult & { source: string }>;
+  readonly dataDir: string;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A synthetic lesson: a moving test pattern with a tone. The encoding is what a typical upload
+ * looks like (x264 veryfast, CRF 23, AAC 128k, x264's default 250-frame GOP, moov at the end):
+ * at 1280x720 about 2.8 Mbit/s.
+ */
+export function synthesize(ffmpeg: string, out: string, seconds: number, variant: number, size = '960x540'): Promise<void> {
+  const args = [
+    '-hide_banner', '-loglevel', 'error', '-y',
+    '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30:duration=${seconds},hue=h=${variant * 70}`,
+    '-f', 'lavfi', '-i', `sine=frequency=${330 + variant * 110}:sample_rate=48000:duration=${seconds}`,
+    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', '-shortest', out,
+  ];
+  return run(ffmpeg, args);
+}
+
+export function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} failed (${code}): ${stderr.trim()}`))));
+  });
+}
+
+export async function startPlayerSystem(lessons: readonly LessonSpec[], options: Partial<LocalSystemOptions> & { ladder?: Ladder } = {}): Promise<PlayerSystem> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'lectern-browser-'));
+  const { ladder, ...systemOptions } = options;
+  const system = await startLocalSystem({ dataDir, port: 0, idpPort: 0, inMemoryDynamo: true, ...systemOptions });
+  const dynamo = dynamoClient({ region: LOCAL_REGION, endpoint: system.dynamoEndpoint });
+  const encoded = new Map<string, EncodeLessonResult & { source: string }>();
+  try {
+    const { ffmpeg } = await resolveFfmpegTools();
+    const sources = join(dataDir, 'sources');
+    await mkdir(sources, { recursive: true });
+    const previous = new Map<string, string>();
+    for (const [i, lesson] of lessons.entries()) {
+      const source = join(sources, `${lesson.courseId}-${lesson.lessonId}.mp4`);
+      await synthesize(ffmpeg, source, lesson.seconds, i, lesson.size);
+      const after = previous.get(lesson.courseId);
+      const result = await encodeLesson({
+        input: source,
+        courseId: lesson.courseId,
+        lessonId: lesson.lessonId,
+        ...(lesson.title ? { title: lesson.title } : {}),
+        ...(after ? { after } : {}),
+        dataDir,
+        dynamo,
+        tablePrefix: DEFAULT_TABLE_PREFIX,
+        ladder: ladder ?? TEST_LADDER,
+      });
+      previous.set(lesson.courseId, lesson.lessonId);
+      encoded.set(`${lesson.courseId}/${lesson.lessonId}`, { ...result, source });
+    }
+  } catch (error) {
+    dynamo.destroy();
+    await system.close();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  dynamo.destroy();
+  return {
+    system,
+    lessons: encoded,
+    dataDir,
+    async cleanup() {
+      await system.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface NetworkProfile {
+  readonly name: string;
+  /** bit/s */
+  readonly downBps: number;
+  readonly latencyMs: number;
+}
+
+export const PROFILES: readonly NetworkProfile[] = [
+  { name: '1.6 Mbps / 150 ms', downBps: 1_600_000, latencyMs: 150 },
+  { name: '5 Mbps / 40 ms', downBps: 5_000_000, latencyMs: 40 },
+  { name: '20 Mbps / 20 ms', downBps: 20_000_000, latencyMs: 20 },
+];
+
+/** Chrome's DevTools throttling (per page, applies to every request the page makes). */
+export async function throttle(cdp: CDPSession, profile: { downBps: number; latencyMs: number } | null): Promise<void> {
+  await cdp.send('Network.enable');
+  await cdp.send(
+    'Network.emulateNetworkConditions',
+    profile
+      ? { offline: false, latency: profile.latencyMs, downloadThroughput: profile.downBps / 8, uploadThroughput: Math.max(profile.downBps / 8 / 2, 64_000) }
+      : { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 },
+  );
+}
+
+/**
+ * Headless Chromium never hides a tab (every page stays "visible" whatever is in front), so
+ * the Page Visibility change is simulated in the page: `visibilityState`/`hidden` overridden
+ * and `visibilitychange` dispatched, which is exactly what the player listens to.
+ */
+export async function setPageVisibility(page: Page, state: 'hidden' | 'visible'): Promise<void> {
+  // A string, not a function: runners that transform this file (tsx, vitest) may wrap inner
+  // functions with helpers the page does not have.
+  await page.evaluate(`(() => {
+    const s = ${JSON.stringify(state)};
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => s });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => s === 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  })()`);
+}
+
+/** The watch page's player element state (see LecternPlayerElement.debugState). */
+export function playerState(page: Page, selector = 'lectern-player'): Promise<any> {
+  return page.evaluate((sel) => (document.querySelector(sel) as unknown as { debugState: unknown }).debugState, selector);
+}
+
+export async function newContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 960, height: 640 } });
+}
