@@ -18,6 +18,8 @@ export interface IssuerConfigInputs {
   readonly enrollmentsTable: string;
   readonly lessonsTable: string;
   readonly jwks: JSONWebKeySet;
+  /** The upload trigger's function name, when on-demand encoding is on (stack config). */
+  readonly uploadTriggerName?: string;
 }
 
 export function issuerConfigFor(inputs: IssuerConfigInputs): IssuerConfig {
@@ -28,10 +30,15 @@ export function issuerConfigFor(inputs: IssuerConfigInputs): IssuerConfig {
     tokenUse: config.cognito.tokenUse,
     jwks: inputs.jwks,
     enrollments: { region: config.region, tableName: inputs.enrollmentsTable },
-    // GET /auth/lessons/<course>/<lesson> reads lesson status. On AWS the upload trigger encodes
-    // every upload, so the issuer requests no encodes itself (on-demand requester: none).
+    // GET /auth/lessons/<course>/<lesson> reads lesson status. By default the upload trigger
+    // encodes every upload and the issuer requests nothing; in on-demand mode it invokes the
+    // trigger asynchronously (an Event invoke answers at once, well inside the 5 s budget).
     lessons: { region: config.region, tableName: inputs.lessonsTable },
-    onDemand: { requester: { kind: 'none' } },
+    onDemand: {
+      requester: config.onDemandEncoding && inputs.uploadTriggerName
+        ? { kind: 'lambda', functionName: inputs.uploadTriggerName, region: config.region }
+        : { kind: 'none' },
+    },
     signing: {
       keyPairId: inputs.keyPairId,
       algorithm: config.signing.algorithm,

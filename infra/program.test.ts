@@ -172,6 +172,32 @@ describe('the cookie issuer (Lambda@Edge)', () => {
   });
 });
 
+describe('on-demand encoding (seed 003 mode)', () => {
+  it('is off by default: every upload is encoded, and the issuer requests no encodes', async () => {
+    const fn = program.one(T.lambda, 'cookie-issuer');
+    const config = JSON.parse(await (await fn.inputs['code'].assets)['config.json'].text);
+    expect(config.onDemand.requester).toEqual({ kind: 'none' });
+  });
+
+  it('when on, registers uploads only and lets the issuer claim a lesson and invoke the upload trigger, nothing more', async () => {
+    const onDemand = await run(stackConfig({ onDemandEncoding: true }));
+    const trigger = onDemand.one(T.lambda, 'upload-trigger');
+    const triggerConfig = parseUploadTriggerConfig(JSON.parse(await (await trigger.inputs['code'].assets)['config.json'].text));
+    expect(triggerConfig.encodeOnUpload).toBe(false);
+
+    const issuer = onDemand.one(T.lambda, 'cookie-issuer');
+    const issuerConfig = parseIssuerConfig(JSON.parse(await (await issuer.inputs['code'].assets)['config.json'].text));
+    expect(issuerConfig.onDemand.requester).toMatchObject({ kind: 'lambda', functionName: trigger.inputs['name'], region: 'eu-west-1' });
+
+    const role = onDemand.ofType(T.role).find((r) => r.state['arn'] === issuer.inputs['role']) as RecordedResource;
+    const policy = onDemand.ofType(T.rolePolicy).find((p) => p.inputs['role'] === role.id) as RecordedResource;
+    const granted = statements(policy).map((s) => [s['Action'], s['Resource']]);
+    expect(granted).toContainEqual(['dynamodb:UpdateItem', onDemand.one(T.table, 'lessons').state['arn']]);
+    expect(granted).toContainEqual(['lambda:InvokeFunction', `arn:aws:lambda:eu-west-1:*:function:${trigger.inputs['name']}`]);
+    expect(granted).toHaveLength(5);
+  });
+});
+
 describe('the viewer-request CloudFront Function', () => {
   it('is the built artifact byte for byte, on cloudfront-js-2.0, published, with its KeyValueStore', () => {
     const fn = program.one(T.cfFunction);

@@ -12,7 +12,7 @@ import { defineDistribution, type DistributionInput, type DistributionSpec } fro
 import { contentTypeFor } from '../edge/local/origin.ts';
 import { defaultArtifactPaths, loadArtifacts, REPO_ROOT, type ArtifactPaths, type LoadedArtifacts } from './artifacts.ts';
 import { EdgeDistribution } from './components/distribution.ts';
-import { EncodingPipeline, UPLOADS_PREFIX } from './components/encoding-pipeline.ts';
+import { EncodingPipeline, UPLOADS_PREFIX, uploadTriggerName } from './components/encoding-pipeline.ts';
 import { MediaStorage } from './components/media-storage.ts';
 import { SigningKey } from './components/signing-key.ts';
 import { Tables } from './components/tables.ts';
@@ -99,6 +99,7 @@ export function createLectern(config: StackConfig, options: ProgramOptions = {})
     signingSecretArn: signingKey.secret.arn,
     artifacts,
     jwks,
+    ...(config.onDemandEncoding ? { onDemand: { uploadTriggerName: uploadTriggerName(config.namePrefix), region: config.region } } : {}),
   });
   storage.allowDistribution(edge.distribution.arn);
   storage.mirrorCors(spec.cors);
@@ -114,6 +115,7 @@ export function createLectern(config: StackConfig, options: ProgramOptions = {})
     uploadTriggerBundle: artifacts.uploadTrigger.path,
     completionHandlerBundle: artifacts.completionHandler.path,
     logRetentionDays: config.logRetentionDays,
+    onDemandEncoding: config.onDemandEncoding,
   });
 
   const domainName = edge.distribution.domainName;

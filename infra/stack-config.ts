@@ -58,6 +58,12 @@ export interface StackConfig {
   readonly forceDestroyBuckets: boolean;
   readonly tableDeletionProtection: boolean;
   readonly logRetentionDays: number;
+  /**
+   * Seed 003's on-demand mode: an upload is only registered, and the first student to ask
+   * for the lesson (GET /auth/lessons/<c>/<l>) starts its encode. Default false: every upload
+   * is encoded at once.
+   */
+  readonly onDemandEncoding: boolean;
   /** Folder (relative to the repository root) whose files are uploaded to the player bucket. */
   readonly playerDir?: string;
 }
@@ -82,6 +88,7 @@ export const CONFIG_DEFAULTS = {
   forceDestroyBuckets: false,
   tableDeletionProtection: true,
   logRetentionDays: 30,
+  onDemandEncoding: false,
   playerDir: '',
 } as const satisfies Record<string, unknown>;
 
@@ -107,6 +114,7 @@ export const CONFIG_KEYS = {
   forceDestroyBuckets: 'boolean',
   tableDeletionProtection: 'boolean',
   logRetentionDays: 'integer',
+  onDemandEncoding: 'boolean',
   playerDir: 'string',
 } as const;
 
@@ -291,6 +299,7 @@ export function parseStackConfig(raw: Raw, context: StackContext, privateKeyPem?
     forceDestroyBuckets: bool(raw, 'forceDestroyBuckets'),
     tableDeletionProtection: bool(raw, 'tableDeletionProtection'),
     logRetentionDays: logRetention(raw),
+    onDemandEncoding: bool(raw, 'onDemandEncoding'),
     ...(playerDir ? { playerDir } : {}),
   };
 }

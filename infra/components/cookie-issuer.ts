@@ -26,13 +26,16 @@ export interface CookieIssuerArgs {
   readonly signingSecretArn: pulumi.Input<string>;
   /** An explicit us-east-1 provider: Lambda@Edge functions must live there. */
   readonly edgeProvider: aws.Provider;
+  /** On-demand mode: the issuer claims a pending lesson and invokes the upload trigger. */
+  readonly onDemand?: { readonly uploadTriggerName: string; readonly region: string };
 }
 
 /**
  * The cookie issuer as Lambda@Edge: the built bundle plus its config.json in one zip, in
  * us-east-1, published (CloudFront only runs numbered versions, never $LATEST or an alias), with
  * a role both lambda.amazonaws.com and edgelambda.amazonaws.com may assume and exactly these data
- * permissions: GetItem on the enrollments and lessons tables, GetSecretValue on the signing key.
+ * permissions: GetItem on the enrollments and lessons tables, GetSecretValue on the signing key
+ * (and, in on-demand mode, UpdateItem on lessons plus InvokeFunction on the upload trigger).
  */
 export class CookieIssuer extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
@@ -70,6 +73,15 @@ export class CookieIssuer extends pulumi.ComponentResource {
           { Sid: 'ReadEnrollments', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: tableArn },
           { Sid: 'ReadLessonStatus', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: lessonsArn },
           { Sid: 'ReadSigningKey', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secretArn },
+          // On-demand: the pending -> encoding claim is a conditional UpdateItem, then an
+          // asynchronous invoke of the upload trigger (the account is fixed by the trigger's own
+          // resource policy, so the ARN names any account rather than looking it up).
+          ...(args.onDemand
+            ? [
+                { Sid: 'ClaimPendingLessons', Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: lessonsArn },
+                { Sid: 'StartEncodes', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: `arn:aws:lambda:${args.onDemand.region}:*:function:${args.onDemand.uploadTriggerName}` },
+              ]
+            : []),
         ],
       })),
     }, edge);

@@ -33,6 +33,8 @@ export interface EdgeDistributionArgs {
   readonly signingSecretArn: pulumi.Input<string>;
   readonly artifacts: LoadedArtifacts;
   readonly jwks: pulumi.Input<JSONWebKeySet>;
+  /** In on-demand mode: the upload trigger the issuer invokes (function name, stack region). */
+  readonly onDemand?: { readonly uploadTriggerName: string; readonly region: string };
 }
 
 type CacheBehavior = aws.types.input.cloudfront.DistributionOrderedCacheBehavior;
@@ -102,7 +104,10 @@ export class EdgeDistribution extends pulumi.ComponentResource {
     const configJson = pulumi
       .all([this.activeKeyPairId, args.signingSecretArn, args.enrollmentsTable.name, args.lessonsTable.name, args.jwks])
       .apply(([keyPairId, secretArn, enrollmentsTable, lessonsTable, jwks]) =>
-        issuerConfigJson({ config, spec, keyPairId, secretArn, enrollmentsTable, lessonsTable, jwks: jwks as JSONWebKeySet }),
+        issuerConfigJson({
+          config, spec, keyPairId, secretArn, enrollmentsTable, lessonsTable, jwks: jwks as JSONWebKeySet,
+          ...(args.onDemand ? { uploadTriggerName: args.onDemand.uploadTriggerName } : {}),
+        }),
       );
     this.cookieIssuer = new CookieIssuer(`${name}-cookie-issuer`, {
       namePrefix: prefix,
@@ -112,6 +117,7 @@ export class EdgeDistribution extends pulumi.ComponentResource {
       lessonsTableArn: args.lessonsTable.arn,
       signingSecretArn: args.signingSecretArn,
       edgeProvider: args.edgeProvider,
+      ...(args.onDemand ? { onDemand: args.onDemand } : {}),
     }, child);
 
     // Cache policies: only the ones the spec uses; CachingDisabled is AWS-managed.

@@ -7,6 +7,17 @@ import { parseCompletionHandlerConfig, parseUploadTriggerConfig } from '../../pi
  * (deprecation 2027-04-30) and nodejs20.x (2026-04-30):
  * https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html
  */
+
+const UPLOAD_TRIGGER = 'upload-trigger';
+
+/**
+ * The upload trigger's function name, known before it exists: the cookie issuer (created
+ * first, in us-east-1) names it in its config to invoke it in on-demand mode.
+ */
+export function uploadTriggerName(namePrefix: string): string {
+  return `${namePrefix}-${UPLOAD_TRIGGER}`;
+}
+
 export const PIPELINE_RUNTIME = 'nodejs22.x';
 
 /**
@@ -27,6 +38,8 @@ export interface EncodingPipelineArgs {
   readonly uploadTriggerBundle: string;
   readonly completionHandlerBundle: string;
   readonly logRetentionDays: number;
+  /** Register uploads only; the cookie issuer starts encodes on first request. */
+  readonly onDemandEncoding: boolean;
 }
 
 const assumeRole = (service: string): string =>
@@ -140,7 +153,7 @@ export class EncodingPipeline extends pulumi.ComponentResource {
         uploadsBucket,
         mediaBucket,
         mediaConvert: { role, queue },
-        encodeOnUpload: true,
+        encodeOnUpload: !args.onDemandEncoding,
       }), null, 2) + '\n');
     this.completionHandlerConfig = pulumi
       .all([args.lessonsTable.name, args.media.bucket, args.nextLessonStoreArn])
@@ -174,7 +187,7 @@ export class EncodingPipeline extends pulumi.ComponentResource {
       }, { ...child, dependsOn: [logGroup] });
     };
 
-    this.uploadTrigger = fn('upload-trigger', triggerRole, args.uploadTriggerBundle, this.uploadTriggerConfig, 30, 'lectern: S3 upload -> MediaConvert job');
+    this.uploadTrigger = fn(UPLOAD_TRIGGER, triggerRole, args.uploadTriggerBundle, this.uploadTriggerConfig, 30, 'lectern: S3 upload -> MediaConvert job');
     this.completionHandler = fn('completion-handler', completionRole, args.completionHandlerBundle, this.completionHandlerConfig, 120, 'lectern: MediaConvert job state -> published lesson');
 
     // Uploads -> trigger.
