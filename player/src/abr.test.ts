@@ -49,6 +49,8 @@ describe('page-load throughput', () => {
   it('uses body bytes over body time of sizeable same-origin responses', () => {
     expect(pageLoadBandwidth([{ transferSize: 56_300, encodedBodySize: 56_000, responseStart: 100, responseEnd: 380 }])).toBe(1_600_000);
     expect(pageLoadBandwidth([{ transferSize: 900, encodedBodySize: 600, responseStart: 1, responseEnd: 2 }])).toBeUndefined();
+    // A burst: 20 KB in 2 ms is not 80 Mbit/s of evidence.
+    expect(pageLoadBandwidth([{ transferSize: 20_000, encodedBodySize: 20_000, responseStart: 10, responseEnd: 12 }])).toBe(3_200_000);
     expect(estimateBandwidth(undefined, { downlink: 10 }, 0, 1_600_000)).toEqual({ bps: 1_600_000, source: 'page-load' });
   });
 });

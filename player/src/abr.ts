@@ -23,8 +23,10 @@ interface ResourceTimingLike {
 
 /**
  * Throughput seen while this page loaded (Resource Timing: the page's own scripts and HTML,
- * same-origin so their sizes are visible). Body bytes over body time, so latency is left out;
- * small files never leave TCP slow start, so this errs low. Undefined with too little data.
+ * same-origin so their sizes are visible). Body bytes over body time, so latency is left out.
+ * A few tens of KB say little about a fast link (they arrive in one burst), so body time
+ * counts as at least 50 ms: from a 20 KB script this never claims more than ~3 Mbit/s, a safe
+ * start that ABR corrects after the first segment. Undefined with too little data.
  */
 export function pageLoadBandwidth(entries: readonly ResourceTimingLike[]): number | undefined {
   let bytes = 0;
@@ -36,7 +38,7 @@ export function pageLoadBandwidth(entries: readonly ResourceTimingLike[]): numbe
       ms += e.responseEnd - e.responseStart;
     }
   }
-  return bytes >= 16_000 && ms > 0 ? (bytes * 8000) / Math.max(ms, 5) : undefined;
+  return bytes >= 16_000 && ms > 0 ? (bytes * 8000) / Math.max(ms, 50) : undefined;
 }
 
 /** What we assume with nothing to go on: enough for a ~480p lecture rendition. */

@@ -83,6 +83,8 @@ export class LecternPlayerElement extends HTMLElement {
   private progressRecord: ProgressRecord | null = null;
   private nextLesson: LessonRef | null = null;
   private wantsPlay = false;
+  /** Play once an on-demand encode finishes, if the person asked to play while waiting. */
+  private wantsPlayAfterPreparing = false;
   private waiting = false;
   private attributeLoadQueued = false;
   /** Resume positions looked up ahead of time (the next lesson). */
@@ -136,8 +138,19 @@ export class LecternPlayerElement extends HTMLElement {
 
   disconnectedCallback(): void {
     document.removeEventListener('visibilitychange', this.onVisibility);
-    this.tracker?.dispose(true);
-    this.tracker = null;
+    // Moved within the page (disconnect + connect in one task): keep playing. Removed: stop.
+    queueMicrotask(() => {
+      if (this.isConnected) {
+        document.addEventListener('visibilitychange', this.onVisibility);
+        return;
+      }
+      this.tracker?.dispose(true);
+      this.tracker = null;
+      this.generation++;
+      this.engine?.destroy();
+      this.lesson = null;
+      this.prepared = null;
+    });
   }
 
   attributeChangedCallback(name: string, before: string | null, after: string | null): void {
@@ -160,7 +173,7 @@ export class LecternPlayerElement extends HTMLElement {
     this.root = this.attachShadow({ mode: 'open', delegatesFocus: false });
     const label = this.getAttribute('label') || 'Video player';
     this.root.innerHTML = `<style>${STYLES}</style>
-<div class="player" part="player" role="region" tabindex="0" aria-label="${label.replace(/"/g, '&quot;')}" aria-describedby="keys">
+<div class="player" part="player" role="region" tabindex="0" aria-label="${label.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}" aria-describedby="keys">
   <video playsinline crossorigin="use-credentials" preload="none" part="video"></video>
   <div class="overlay">
     <div class="spinner" role="presentation" hidden></div>
@@ -380,6 +393,7 @@ export class LecternPlayerElement extends HTMLElement {
     this.captionsOn = false;
     this.errorShown = null;
     this.wantsPlay = options.autoplay;
+    this.wantsPlayAfterPreparing = false;
     this.waiting = false;
     this.hideMessage();
     (this.ui['next'] as HTMLButtonElement).hidden = true;
@@ -494,6 +508,7 @@ export class LecternPlayerElement extends HTMLElement {
 
   async play(): Promise<void> {
     this.wantsPlay = true;
+    if (this.errorShown?.code === 'lesson-preparing') this.wantsPlayAfterPreparing = true;
     const engine = this.engine;
     if (!engine) return;
     // The big button disappears: keep keyboard focus in the player (on the bar's play button).
@@ -745,9 +760,20 @@ export class LecternPlayerElement extends HTMLElement {
       this.announce(error.message);
       return;
     }
+    if (this.wantsPlay) this.wantsPlayAfterPreparing = true;
     this.video.pause();
+    if (error.code === 'lesson-preparing' && this.lesson) {
+      // An on-demand encode is running: ask again when the edge says, and start when it is published.
+      const lesson = this.lesson;
+      const generation = this.generation;
+      const wait = Math.min(60, Math.max(2, Number(error.detail) || 10));
+      this.showMessage(error.code, null);
+      this.errorShown = error;
+      setTimeout(() => generation === this.generation && void this.load(lesson, { autoplay: this.wantsPlayAfterPreparing }), wait * 1000);
+      return;
+    }
     const retry = error.code === 'network' || error.code === 'session-unavailable' || error.code === 'offline';
-    this.showMessage(error.code, retry && this.lesson ? { label: 'Try again', run: () => this.lesson && void this.load(this.lesson, { autoplay: true }) } : null);
+    this.showMessage(error.code, retry && this.lesson ? { label: 'Try again', run: () => this.lesson && void this.load(this.lesson, { autoplay: true }) } : null, error.code === 'lesson-failed' ? error.detail : undefined);
     this.errorShown = error;
   }
 
@@ -756,9 +782,9 @@ export class LecternPlayerElement extends HTMLElement {
     this.showMessage('signin-required', { label: 'Sign in', run });
   }
 
-  private showMessage(code: PlayerErrorCode, action: { label: string; run: () => void } | null): void {
+  private showMessage(code: PlayerErrorCode, action: { label: string; run: () => void } | null, text?: string): void {
     this.errorShown = new PlayerError(code);
-    this.ui['messageText']!.textContent = MESSAGES[code];
+    this.ui['messageText']!.textContent = text || MESSAGES[code];
     const button = this.ui['action'] as HTMLButtonElement;
     button.hidden = !action;
     if (action) {

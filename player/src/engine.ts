@@ -92,6 +92,8 @@ export class Engine {
   private attaching: Promise<void> | null = null;
   private nextLookups = new Map<string, Promise<LessonRef | null>>();
   private warmups = new Map<string, Promise<Prepared | null>>();
+  /** Lessons prefetched as "next": their cache entries survive a lesson switch. */
+  private warmedNext = new Set<string>();
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private recoveries = { network: 0, media: 0 };
   private nativeRetried = false;
@@ -180,13 +182,17 @@ export class Engine {
     const masterUrl = `${this.options.origin}/courses/${lesson.courseId}/${lesson.lessonId}/master.m3u8`;
     const masterRes = await this.cache.fetch(transport, masterUrl, group);
     this.mark('master');
-    if (masterRes.status === 404) throw new PlayerError('lesson-missing', '404');
-    // A 403 that survived a fresh session: the course is fine (the session was issued), so
-    // the object is missing (S3 behind Origin Access Control answers 403 for a missing key).
-    if (masterRes.status === 403) {
+    // 404, or a 403 that survived a fresh session: the course is fine (the session was
+    // issued), so the object is missing (S3 behind Origin Access Control answers 403 for a
+    // missing key) — or, cross-site in cookie mode, the cookies were not sent.
+    if (masterRes.status === 404 || masterRes.status === 403) {
       const crossSite = typeof location !== 'undefined' && new URL(this.options.origin).origin !== location.origin;
-      if (crossSite && transport.session.mode === 'cookies') throw new PlayerError('cookies-blocked', '403 after a fresh session, cookie mode, another origin');
-      throw new PlayerError('lesson-missing', '403 after a fresh session');
+      if (masterRes.status === 403 && crossSite && transport.session.mode === 'cookies') throw new PlayerError('cookies-blocked', '403 after a fresh session, cookie mode, another origin');
+      const why = await transport.session.lessonStatus(lesson.lessonId);
+      if (why.status === 'encoding') throw new PlayerError('lesson-preparing', String(why.retryAfter ?? 10));
+      if (why.status === 'failed') throw new PlayerError('lesson-failed', why.message);
+      if (why.status === 'not-enrolled') throw new PlayerError('not-enrolled', 'lesson status');
+      throw new PlayerError('lesson-missing', `${masterRes.status}, status ${why.status}`);
     }
     if (!masterRes.ok) throw new PlayerError('network', `master ${masterRes.status}`);
     const master = parseMaster(text(masterRes), masterRes.url);
@@ -250,7 +256,7 @@ export class Engine {
     this.sessionFailure = null;
     this.recoveries = { network: 0, media: 0 };
     this.nativeRetried = false;
-    this.cache.retain([lessonKey(prepared.lesson), ...this.warmups.keys()]);
+    this.cache.retain([lessonKey(prepared.lesson), ...this.warmedNext]);
     const session = this.transport(prepared.lesson.courseId).session;
     this.options.video.poster = session.sign(prepared.posterUrl);
     this.attaching = this.path === 'hls.js' ? this.attachHls(prepared, preload) : this.attachNative(prepared);
@@ -283,6 +289,8 @@ export class Engine {
       maxMaxBufferLength: preload ? VOD_BUFFER.preloadBufferLength : VOD_BUFFER.maxMaxBufferLength,
       backBufferLength: VOD_BUFFER.backBufferLength,
       lowLatencyMode: false,
+      // fMP4 segments are appended as they are (no transmuxing), so a worker buys nothing; the
+      // ESM build would also need hls.worker.js served beside it.
       enableWorker: false,
       // Seek precision: land on the fragment that holds the target, never one early.
       maxFragLookUpTolerance: 0.1,
@@ -498,6 +506,7 @@ export class Engine {
     if (!warm) {
       warm = this.resolveNext(lesson).then(async (next) => {
         if (!next) return null;
+        this.warmedNext.add(lessonKey(next));
         const prepared = await this.prepare(next, position(next));
         await prepared.firstSegment;
         return prepared;

@@ -3,6 +3,8 @@ export type PlayerErrorCode =
   | 'signin-required'
   | 'not-enrolled'
   | 'lesson-missing'
+  | 'lesson-preparing'
+  | 'lesson-failed'
   | 'session-unavailable'
   | 'cookies-blocked'
   | 'offline'
@@ -15,6 +17,8 @@ export const MESSAGES: Readonly<Record<PlayerErrorCode, string>> = {
   'signin-required': 'Sign in to watch this lesson.',
   'not-enrolled': 'You are not enrolled in this course, or your enrollment has ended. Contact the course team if you think this is wrong.',
   'lesson-missing': 'This lesson does not exist or has not been published yet.',
+  'lesson-preparing': 'This lesson is being prepared for streaming. It will start by itself in a moment.',
+  'lesson-failed': 'This lesson could not be prepared for streaming. The course team has been told.',
   'session-unavailable': 'The video service is busy right now. Try again in a moment.',
   'cookies-blocked': 'This browser blocks the cookies the video needs on this site. Allow cookies for the video service, or ask the site to use the player in cookie-less mode.',
   offline: 'You seem to be offline. The video will continue when the connection is back.',

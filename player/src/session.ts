@@ -187,6 +187,32 @@ export class Session {
     return true;
   }
 
+  /**
+   * GET /auth/lessons/<course>/<lesson>: why a lesson's playlist is missing. `encoding` (202,
+   * with Retry-After: an on-demand encode is running), `failed` (with a message for students),
+   * `published`, or `missing`.
+   */
+  async lessonStatus(lessonId: string): Promise<{ status: 'published' | 'encoding' | 'failed' | 'missing' | 'not-enrolled' | 'unknown'; retryAfter?: number; message?: string }> {
+    try {
+      const token = await this.options.getToken();
+      if (!token) return { status: 'unknown' };
+      const res = await fetch(`${this.origin}/auth/lessons/${encodeURIComponent(this.courseId)}/${encodeURIComponent(lessonId)}`, {
+        headers: { authorization: `Bearer ${token}` },
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+      const body = (await res.json().catch(() => ({}))) as { status?: string; retryAfter?: number; message?: string; error?: { code?: string } };
+      if (res.status === 202) return { status: 'encoding', retryAfter: Number(res.headers.get('retry-after')) || body.retryAfter || 10 };
+      if (res.status === 404) return { status: 'missing' };
+      if (res.status === 403 && body.error?.code === 'ERR_NOT_ENROLLED') return { status: 'not-enrolled' };
+      if (res.ok && body.status === 'failed') return { status: 'failed', ...(body.message ? { message: body.message } : {}) };
+      if (res.ok && body.status === 'published') return { status: 'published' };
+      return { status: 'unknown' };
+    } catch {
+      return { status: 'unknown' };
+    }
+  }
+
   /** Sign out of this course: the edge clears the cookies. */
   async clear(): Promise<void> {
     this.info = null;
