@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import type { CloudFrontRequestEvent } from 'aws-lambda';
 import { behaviorFor, type Behavior, type DistributionSpec } from '../distribution-spec.ts';
 import { invokeViewerRequest, toViewerRequestEvent, type PlainResponse } from './lambda-edge-adapter.ts';
@@ -68,7 +68,8 @@ export function createDistributionHandler(options: LocalDistributionOptions): (r
         res.end();
         if ('stream' in response && response.stream) response.stream.destroy();
       } else if ('stream' in response && response.stream) {
-        response.stream.pipe(res);
+        // pipeline() closes the file when the viewer hangs up mid-body (a seek, a cancelled prefetch).
+        pipeline(response.stream, res, () => {});
       } else {
         res.end((response as PlainResponse).body);
       }

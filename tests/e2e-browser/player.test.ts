@@ -16,7 +16,8 @@ import { dynamoClient } from '../../tables/client.ts';
 import { enroll, unenroll } from '../../tables/enrollments.ts';
 import { DEFAULT_TABLE_PREFIX, TABLES, tableName } from '../../tables/schema.ts';
 import { LOCAL_REGION } from '../../edge/local/start.ts';
-import { chromiumAvailable, launchChromium, newContext, playerState, setPageVisibility, startPlayerSystem, throttle, type PlayerSystem } from './support.ts';
+import { registerSource } from '../../pipeline/on-demand.ts';
+import { chromiumAvailable, launchChromium, newContext, playerState, setPageVisibility, startPlayerSystem, TEST_LADDER, throttle, type PlayerSystem } from './support.ts';
 
 const available = chromiumAvailable();
 
@@ -61,12 +62,16 @@ beforeAll(async () => {
         { courseId: 'demo', lessonId: 'lesson-1', seconds: 12, title: 'Welcome' },
         { courseId: 'demo', lessonId: 'lesson-2', seconds: 12, title: 'The edge' },
       ],
-      { corsAllowedOrigins: [embedOrigin, crossSiteOrigin] },
+      { corsAllowedOrigins: [embedOrigin, crossSiteOrigin], encodeOptions: { ladder: TEST_LADDER } },
     ),
     launchChromium(),
   ]);
   url = ps.system.url;
   await addCaptions('demo', 'lesson-2');
+  // A lesson whose source is registered but not encoded: the edge encodes it on first request.
+  await withDynamo((dynamo) =>
+    registerSource({ input: ps.lessons.get('demo/lesson-1')!.source, courseId: 'demo', lessonId: 'on-demand', dataDir: ps.dataDir, dynamo, tablePrefix: DEFAULT_TABLE_PREFIX }),
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -428,6 +433,17 @@ describe.skipIf(!available)('the player in Chromium', () => {
       await withDynamo((c) => enroll(c, DEFAULT_TABLE_PREFIX, { userId: subFor('student@example.com'), courseId: 'demo', email: 'student@example.com' }));
     }
   }, 90_000);
+
+  it('says a lesson is being prepared while it encodes on demand, then offers to play it', async () => {
+    const context = await device();
+    const page = await open(context, '/watch/demo/on-demand');
+    await expect.poll(() => player(page).getByRole('alert').textContent(), { timeout: 15_000 }).toMatch(/being prepared for streaming/);
+    // The player asks again after Retry-After and loads the lesson once it is published.
+    await player(page).getByRole('button', { name: 'Play' }).first().waitFor({ state: 'visible', timeout: 90_000 });
+    await player(page).getByRole('button', { name: 'Play' }).first().click();
+    await waitTime(page, 1);
+    expect((await playerState(page)).error).toBeNull();
+  }, 120_000);
 
   it('is usable with the keyboard alone: named controls, shortcuts, speed 0.5x-2x, captions, full screen', async () => {
     const context = await device();
