@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { bundleLambda } from '../../edge/bundle-lambda.ts';
 
 /** The two pipeline Lambdas (Node 20, ESM, exporting `handler`), deployed by the Pulumi program. */
 export const PIPELINE_LAMBDAS = {
@@ -24,26 +22,13 @@ export interface PipelineBuildResult {
 
 /** Bundles one Lambda to `<outRoot>/<name>/index.mjs` (config.json is written beside it at deploy). */
 export async function buildPipelineLambda(name: PipelineLambdaName, outRoot = PIPELINE_OUT_DIR): Promise<PipelineBuildResult> {
-  const file = join(outRoot, name, 'index.mjs');
-  await build({
-    entryPoints: [join(import.meta.dirname, PIPELINE_LAMBDAS[name])],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    minify: true,
-    legalComments: 'none',
-    // Some AWS SDK dependencies call require() for Node built-ins; ESM needs one made for it.
-    banner: { js: "import{createRequire as __lecternCreateRequire}from'node:module';const require=__lecternCreateRequire(import.meta.url);" },
-    logLevel: 'silent',
+  const bundle = await bundleLambda({
+    entry: join(import.meta.dirname, PIPELINE_LAMBDAS[name]),
+    outFile: join(outRoot, name, 'index.mjs'),
+    budgetBytes: PIPELINE_LAMBDA_BUDGET_BYTES,
+    label: name,
   });
-  const code = await readFile(file);
-  const compressedBytes = deflateRawSync(code, { level: 9 }).length;
-  if (compressedBytes > PIPELINE_LAMBDA_BUDGET_BYTES) {
-    throw new Error(`${name} bundle is ${compressedBytes} bytes compressed, over its ${PIPELINE_LAMBDA_BUDGET_BYTES}-byte budget`);
-  }
-  return { name, file, bytes: code.length, compressedBytes };
+  return { name, ...bundle };
 }
 
 export async function buildPipelineLambdas(outRoot = PIPELINE_OUT_DIR): Promise<PipelineBuildResult[]> {
