@@ -1,30 +1,21 @@
-import { createServer, type Server } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_REGION } from '../../edge/local/start.ts';
+import { deadEndpoints, type DeadEndpoints } from '../support/dead-endpoints.ts';
 import { startTestSystem } from '../support/local-system.ts';
 
 /**
  * When the IdP or DynamoDB is down or hangs, the issuer must fail closed: 503 with Retry-After,
  * no cookies, and well inside Lambda@Edge's 5 s viewer budget.
  */
-let hanging: Server;
+let dead: DeadEndpoints;
 let hangingUrl: string;
 let closedUrl: string;
 
 beforeAll(async () => {
-  // Accepts connections and never answers: the worst kind of dependency.
-  hanging = createServer(() => {});
-  await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', () => r()));
-  hangingUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
-  closedUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
-  await new Promise<void>((r) => probe.close(() => r()));
+  dead = await deadEndpoints();
+  ({ hangingUrl, closedUrl } = dead);
 });
-afterAll(() => {
-  hanging?.close();
-});
+afterAll(() => dead?.close());
 
 async function expectUnavailable(overrides: Record<string, unknown>, code: string, budgetMs: number): Promise<void> {
   const system = await startTestSystem({ issuerOverrides: overrides });

@@ -1,9 +1,8 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { createServer, type Server } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_REGION } from '../../edge/local/start.ts';
 import { dynamoClient } from '../../tables/client.ts';
+import { deadEndpoints, type DeadEndpoints } from '../support/dead-endpoints.ts';
 import { startTestSystem } from '../support/local-system.ts';
 
 /**
@@ -11,22 +10,15 @@ import { startTestSystem } from '../support/local-system.ts';
  * endpoint down. Both answer 503 + Retry-After inside Lambda@Edge's budget, and a claim whose
  * encode could not be requested is undone (the lesson is pending again for the next request).
  */
-let hanging: Server;
+let dead: DeadEndpoints;
 let hangingUrl: string;
 let closedUrl: string;
 
 beforeAll(async () => {
-  hanging = createServer(() => {});
-  await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', () => r()));
-  hangingUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
-  closedUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
-  await new Promise<void>((r) => probe.close(() => r()));
+  dead = await deadEndpoints();
+  ({ hangingUrl, closedUrl } = dead);
 });
-afterAll(() => {
-  hanging?.close();
-});
+afterAll(() => dead?.close());
 
 describe('lesson status with a failing dependency', () => {
   it('answers 503 within its budget when the lessons table hangs', async () => {
