@@ -71,8 +71,9 @@ const HOST_PATTERN = /^[a-z0-9.-]+(?::\d{1,5})?$/i;
 /**
  * POST /auth/session: bearer token + {"courseId"} -> course-scoped signed cookies.
  * DELETE /auth/session: clear them. OPTIONS: CORS preflight. Every doubt ends in a refusal
- * without cookies; nothing here writes anywhere.
- * GET /auth/lessons/<courseId>/<lessonId>: a lesson's status (lesson-status.ts), same checks.
+ * without cookies; sessions write nothing.
+ * GET /auth/lessons/<courseId>/<lessonId>: a lesson's status (lesson-status.ts), same checks;
+ * its one write is the conditional pending -> encoding claim that starts an on-demand encode.
  */
 export async function decide(req: IssuerRequest, config: IssuerConfigView, deps: IssuerDeps): Promise<IssuerDecision> {
   const refuse = (code: ErrorCode, headers: Record<string, string> = {}): IssuerDecision => ({ kind: 'refused', code, headers });
