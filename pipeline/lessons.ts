@@ -200,22 +200,16 @@ export function buildNextLessonMap(
 // ---------- DynamoDB (I/O) ----------
 
 export async function listCourseLessons(dynamo: DynamoDBClient, table: string, courseId: string): Promise<LessonRecord[]> {
-  const out: LessonRecord[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'courseId = :c',
-        ExpressionAttributeValues: { ':c': { S: courseId } },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) out.push(fromItem(item));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await allItems(dynamo, (ExclusiveStartKey) =>
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'courseId = :c',
+      ExpressionAttributeValues: { ':c': { S: courseId } },
+      ConsistentRead: true,
+      ExclusiveStartKey,
+    }),
+  );
+  return items.map(fromItem);
 }
 
 export async function getLesson(
@@ -235,20 +229,27 @@ export async function getLesson(
 }
 
 async function scanAllLessons(dynamo: DynamoDBClient, table: string): Promise<LessonRecord[]> {
-  const out: LessonRecord[] = [];
+  const items = await allItems(dynamo, (ExclusiveStartKey) =>
+    new ScanCommand({
+      TableName: table,
+      ProjectionExpression: 'courseId, lessonId, #o, #s',
+      ExpressionAttributeNames: { '#o': 'order', '#s': 'status' },
+      ConsistentRead: true,
+      ExclusiveStartKey,
+    }),
+  );
+  return items.map(fromItem);
+}
+
+/** Every item of a Query or Scan, following LastEvaluatedKey page by page. */
+async function allItems(dynamo: DynamoDBClient, page: (start: Item | undefined) => QueryCommand | ScanCommand): Promise<Item[]> {
+  const out: Item[] = [];
   let start: Item | undefined;
   do {
-    const page = await dynamo.send(
-      new ScanCommand({
-        TableName: table,
-        ProjectionExpression: 'courseId, lessonId, #o, #s',
-        ExpressionAttributeNames: { '#o': 'order', '#s': 'status' },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) out.push(fromItem(item));
-    start = page.LastEvaluatedKey;
+    // Query and Scan answer the same page shape; send()'s overloads just cannot take the union.
+    const result = await dynamo.send(page(start) as QueryCommand);
+    out.push(...(result.Items ?? []));
+    start = result.LastEvaluatedKey;
   } while (start);
   return out;
 }
@@ -444,24 +445,18 @@ export async function releaseEncodeClaim(dynamo: DynamoDBClient, table: string, 
 
 /** Every lesson left `encoding` with a registered source: on-demand claims to release at start-up. */
 export async function listInterruptedOnDemandEncodes(dynamo: DynamoDBClient, table: string): Promise<{ courseId: string; lessonId: string }[]> {
-  const out: { courseId: string; lessonId: string }[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await dynamo.send(
-      new ScanCommand({
-        TableName: table,
-        ProjectionExpression: 'courseId, lessonId',
-        FilterExpression: '#s = :encoding AND attribute_exists(sourceKey)',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':encoding': { S: 'encoding' } },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) out.push({ courseId: s(item, 'courseId') ?? '', lessonId: s(item, 'lessonId') ?? '' });
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await allItems(dynamo, (ExclusiveStartKey) =>
+    new ScanCommand({
+      TableName: table,
+      ProjectionExpression: 'courseId, lessonId',
+      FilterExpression: '#s = :encoding AND attribute_exists(sourceKey)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':encoding': { S: 'encoding' } },
+      ConsistentRead: true,
+      ExclusiveStartKey,
+    }),
+  );
+  return items.map((item) => ({ courseId: s(item, 'courseId') ?? '', lessonId: s(item, 'lessonId') ?? '' }));
 }
 
 /** Rebuilds `<dataDir>/kvs/next-lesson.json` from the whole lessons table, atomically. */

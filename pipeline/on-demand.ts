@@ -18,17 +18,11 @@ import { requireVideo } from './plan.ts';
 import { probeFile } from './probe.ts';
 import { localSourceKey, sourceFingerprint } from './sources.ts';
 
-export interface RegisterSourceOptions {
-  readonly input: string;
-  readonly courseId: string;
-  readonly lessonId: string;
-  readonly title?: string;
-  readonly after?: string;
-  readonly dataDir: string;
-  readonly dynamo: DynamoDBClient;
-  readonly tablePrefix: string;
-  readonly ffprobePath?: string;
-}
+/** What registering a source needs: the encode's own options, minus the encoding itself. */
+export type RegisterSourceOptions = Pick<
+  EncodeLessonOptions,
+  'input' | 'courseId' | 'lessonId' | 'title' | 'after' | 'dataDir' | 'dynamo' | 'tablePrefix' | 'ffprobePath'
+>;
 
 /** Where a source key lives on disk, refusing anything that would leave `<dataDir>/uploads/`. */
 export function localSourcePath(dataDir: string, sourceKey: string): string {

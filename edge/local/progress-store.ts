@@ -21,22 +21,7 @@ import type { JSONWebKeySet } from 'jose';
 import { isCourseId, isLessonId } from '../course-id.ts';
 import { isLecternError } from '../errors.ts';
 import { TABLES, tableName } from '../../tables/schema.ts';
-
-export interface ProgressRecord {
-  readonly courseId: string;
-  readonly lessonId: string;
-  readonly position: number;
-  readonly duration: number;
-  readonly completed: boolean;
-  readonly completedAt: string | null;
-  readonly updatedAt: string | null;
-}
-
-export interface ProgressUpdate {
-  readonly position: number;
-  readonly duration: number;
-  readonly completed?: boolean;
-}
+import type { ProgressRecord, ProgressUpdate } from '../../player/src/progress-contract.ts';
 
 /** Longest lesson the store accepts, seconds (a bound on garbage, not a product limit). */
 const MAX_SECONDS = 24 * 3600;

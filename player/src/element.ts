@@ -12,7 +12,8 @@
 import { Engine, lessonKey, type LessonRef, type Prepared, type QualityLevel } from './engine.ts';
 import { MESSAGES, PlayerError, toPlayerError, type PlayerErrorCode } from './errors.ts';
 import { preconnect } from './platform.ts';
-import { localPosition, ProgressClient, ProgressTracker, resumePosition, type ProgressRecord } from './progress.ts';
+import { localPosition, ProgressClient, ProgressTracker, resumePosition } from './progress.ts';
+import type { ProgressRecord } from './progress-contract.ts';
 import type { SessionModeSetting, TokenProvider } from './session.ts';
 import { STYLES } from './styles.ts';
 

@@ -8,24 +8,7 @@
  *   POST {base}/{course}/{lesson}   text/plain JSON ProgressUpdate + "token" (sendBeacon cannot set headers) -> 204
  */
 import type { TokenProvider } from './session.ts';
-
-export interface ProgressRecord {
-  readonly courseId: string;
-  readonly lessonId: string;
-  /** Seconds. */
-  readonly position: number;
-  readonly duration: number;
-  readonly completed: boolean;
-  readonly completedAt: string | null;
-  readonly updatedAt: string | null;
-}
-
-export interface ProgressUpdate {
-  readonly position: number;
-  readonly duration: number;
-  /** Sent once, when 90 % has been watched; the server never clears it. */
-  readonly completed?: boolean;
-}
+import type { ProgressRecord, ProgressUpdate } from './progress-contract.ts';
 
 /** Fraction of the lesson after which it counts as complete. */
 export const COMPLETE_AT = 0.9;

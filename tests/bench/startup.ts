@@ -24,7 +24,6 @@
  *
  * BENCH_RUNS (default 3) runs per cell; p95 is nearest-rank (with 3 runs it is the worst run).
  */
-import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -33,8 +32,8 @@ import { subFor } from '../../edge/local/demo-data.ts';
 import { LOCAL_REGION } from '../../edge/local/start.ts';
 import { enroll } from '../../tables/enrollments.ts';
 import { dynamoClient } from '../../tables/client.ts';
-import { DEFAULT_TABLE_PREFIX, TABLES, tableName } from '../../tables/schema.ts';
-import { chromiumAvailable, launchChromium, PROFILES, run, startPlayerSystem, type NetworkProfile, type PlayerSystem } from '../e2e-browser/support.ts';
+import { DEFAULT_TABLE_PREFIX } from '../../tables/schema.ts';
+import { chromiumAvailable, clearProgress, launchChromium, PROFILES, run, startPlayerSystem, type NetworkProfile, type PlayerSystem } from '../e2e-browser/support.ts';
 import { startShaper, type Shaper } from './shaper.ts';
 
 const RUNS = Math.max(1, Number(process.env['BENCH_RUNS'] ?? 3));
@@ -130,17 +129,6 @@ async function prepareBaselines(ps: PlayerSystem): Promise<Record<string, number
   await writeFile(join(benchDir, 'hlsjs.html'), baselinePage('hls.js'));
   await copyFile(join(import.meta.dirname, '..', '..', 'node_modules', 'hls.js', 'dist', 'hls.min.js'), join(benchDir, 'hls.min.js'));
   return bitrates;
-}
-
-async function clearProgress(ps: PlayerSystem): Promise<void> {
-  const client = dynamoClient({ region: LOCAL_REGION, endpoint: ps.system.dynamoEndpoint });
-  try {
-    const table = tableName(DEFAULT_TABLE_PREFIX, TABLES.progress);
-    const { Items = [] } = await client.send(new ScanCommand({ TableName: table }));
-    for (const item of Items) await client.send(new DeleteItemCommand({ TableName: table, Key: { userId: item['userId']!, lessonKey: item['lessonKey']! } }));
-  } finally {
-    client.destroy();
-  }
 }
 
 interface Ctx {

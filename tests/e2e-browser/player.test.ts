@@ -4,7 +4,6 @@
  * by the real pipeline. One browser for the whole file; each test gets a fresh context
  * (cookies, storage and HTTP cache of a new device).
  */
-import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,10 +13,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { subFor } from '../../edge/local/demo-data.ts';
 import { dynamoClient } from '../../tables/client.ts';
 import { enroll, unenroll } from '../../tables/enrollments.ts';
-import { DEFAULT_TABLE_PREFIX, TABLES, tableName } from '../../tables/schema.ts';
+import { DEFAULT_TABLE_PREFIX } from '../../tables/schema.ts';
 import { LOCAL_REGION } from '../../edge/local/start.ts';
 import { registerSource } from '../../pipeline/on-demand.ts';
-import { chromiumAvailable, launchChromium, newContext, playerState, setPageVisibility, startPlayerSystem, TEST_LADDER, throttle, type PlayerSystem } from './support.ts';
+import { chromiumAvailable, clearProgress, launchChromium, newContext, playerState, setPageVisibility, startPlayerSystem, TEST_LADDER, throttle, type PlayerSystem } from './support.ts';
 
 const available = chromiumAvailable();
 
@@ -85,7 +84,7 @@ beforeEach(async () => {
   await Promise.all(contexts.splice(0).map((c) => c.close()));
   // Closing a page sends its page-hide beacon: let it land before wiping progress.
   await new Promise((r) => setTimeout(r, 400));
-  await clearProgress();
+  await clearProgress(ps);
 });
 
 /** A captions rendition (WebVTT) added to a published lesson's master playlist. */
@@ -103,17 +102,6 @@ async function addCaptions(courseId: string, lessonId: string): Promise<void> {
     .replace('#EXT-X-INDEPENDENT-SEGMENTS\n', `#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",LANGUAGE="en",DEFAULT=YES,AUTOSELECT=YES,URI="${version}/subs/en.m3u8"\n`)
     .replace(/(#EXT-X-STREAM-INF:[^\n]*)/g, '$1,SUBTITLES="subs"');
   await writeFile(join(lessonDir, 'master.m3u8'), withSubs);
-}
-
-async function clearProgress(): Promise<void> {
-  const client = dynamoClient({ region: LOCAL_REGION, endpoint: ps.system.dynamoEndpoint });
-  try {
-    const table = tableName(DEFAULT_TABLE_PREFIX, TABLES.progress);
-    const { Items = [] } = await client.send(new ScanCommand({ TableName: table }));
-    for (const item of Items) await client.send(new DeleteItemCommand({ TableName: table, Key: { userId: item['userId']!, lessonKey: item['lessonKey']! } }));
-  } finally {
-    client.destroy();
-  }
 }
 
 async function withDynamo<T>(run: (client: ReturnType<typeof dynamoClient>) => Promise<T>): Promise<T> {

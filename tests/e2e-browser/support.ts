@@ -12,8 +12,9 @@ import { chromium, type Browser, type BrowserContext, type CDPSession, type Page
 import { encodeLesson, type EncodeLessonResult } from '../../pipeline/encode-lesson.ts';
 import { resolveFfmpegTools } from '../../pipeline/ffmpeg-path.ts';
 import { LADDER, type Ladder } from '../../pipeline/ladder.ts';
+import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from '../../tables/client.ts';
-import { DEFAULT_TABLE_PREFIX } from '../../tables/schema.ts';
+import { DEFAULT_TABLE_PREFIX, TABLES, tableName } from '../../tables/schema.ts';
 import { LOCAL_REGION, startLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../edge/local/start.ts';
 
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -61,6 +62,18 @@ export interface PlayerSystem {
   readonly lessons: Map<string, EncodeLessonResult & { source: string }>;
   readonly dataDir: string;
   cleanup(): Promise<void>;
+}
+
+/** Forgets every saved watch position, so a run starts from 0 rather than resuming. */
+export async function clearProgress(ps: PlayerSystem): Promise<void> {
+  const client = dynamoClient({ region: LOCAL_REGION, endpoint: ps.system.dynamoEndpoint });
+  try {
+    const table = tableName(DEFAULT_TABLE_PREFIX, TABLES.progress);
+    const { Items = [] } = await client.send(new ScanCommand({ TableName: table }));
+    for (const item of Items) await client.send(new DeleteItemCommand({ TableName: table, Key: { userId: item['userId']!, lessonKey: item['lessonKey']! } }));
+  } finally {
+    client.destroy();
+  }
 }
 
 /**
