@@ -1,5 +1,6 @@
 import type { JSONWebKeySet } from 'jose';
 import { assertCorsOrigin } from '../distribution-spec.ts';
+import { configFields, type Json } from '../config-fields.ts';
 
 /**
  * The cookie issuer's configuration. Lambda@Edge has no environment variables, so this is
@@ -90,36 +91,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-type Json = Record<string, unknown>;
-
-function obj(value: unknown, where: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${where} must be an object`);
-  return value as Json;
-}
-function str(o: Json, key: string, where: string, fallback?: string): string {
-  const value = o[key] ?? fallback;
-  if (typeof value !== 'string' || value.length === 0) throw new ConfigError(`${where}.${key} must be a non-empty string`);
-  return value;
-}
-function int(o: Json, key: string, where: string, fallback: number, min: number, max: number): number {
-  const value = o[key] ?? fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${where}.${key} must be an integer from ${min} to ${max}`);
-  }
-  return value;
-}
-function strings(o: Json, key: string, where: string, fallback?: string[]): string[] {
-  const value = o[key] ?? fallback;
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.length > 0)) {
-    throw new ConfigError(`${where}.${key} must be a list of strings`);
-  }
-  return value as string[];
-}
-function oneOf<T extends string>(o: Json, key: string, where: string, allowed: readonly T[], fallback: T): T {
-  const value = o[key] ?? fallback;
-  if (!allowed.includes(value as T)) throw new ConfigError(`${where}.${key} must be one of ${allowed.join(', ')}`);
-  return value as T;
-}
+const { obj, str, int, strings, oneOf } = configFields((message) => new ConfigError(message));
 
 export function parseIssuerConfig(raw: unknown): IssuerConfig {
   const c = obj(raw, 'config');

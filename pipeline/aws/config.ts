@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { configFields, type Json } from '../../edge/config-fields.ts';
 
 export class PipelineConfigError extends Error {
   override name = 'PipelineConfigError';
@@ -61,35 +62,7 @@ export interface CompletionHandlerConfig {
   readonly endpoints: Endpoints;
 }
 
-type Json = Record<string, unknown>;
-
-function obj(value: unknown, where: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new PipelineConfigError(`${where} must be an object`);
-  return value as Json;
-}
-function str(o: Json, key: string, where: string, fallback?: string): string {
-  const value = o[key] ?? fallback;
-  if (typeof value !== 'string' || value.length === 0) throw new PipelineConfigError(`${where}.${key} must be a non-empty string`);
-  return value;
-}
-function optStr(o: Json, key: string, where: string): string | undefined {
-  const value = o[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length === 0) throw new PipelineConfigError(`${where}.${key} must be a non-empty string when set`);
-  return value;
-}
-function bool(o: Json, key: string, where: string, fallback: boolean): boolean {
-  const value = o[key] ?? fallback;
-  if (typeof value !== 'boolean') throw new PipelineConfigError(`${where}.${key} must be true or false`);
-  return value;
-}
-function int(o: Json, key: string, where: string, fallback: number, min: number, max: number): number {
-  const value = o[key] ?? fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new PipelineConfigError(`${where}.${key} must be an integer from ${min} to ${max}`);
-  }
-  return value;
-}
+const { obj, str, optStr, bool, int } = configFields((message) => new PipelineConfigError(message));
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
