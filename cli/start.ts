@@ -9,8 +9,15 @@ export async function startCommand(): Promise<number> {
   const port = portFromEnv(DEFAULT_PORT);
   const quiet = process.env['LECTERN_QUIET'] === '1';
   console.log(`lectern: starting the local distribution (data in ${dataDir})`);
-  const system = await startLocalSystem({ dataDir, port, log: quiet ? undefined : (line) => console.log(`  ${line}`) });
+  const system = await startLocalSystem({
+    dataDir,
+    port,
+    deferOpen: true,
+    onListening: (url) => console.log(`lectern: listening on ${url} (answers 503 until ready)`),
+    log: quiet ? undefined : (line) => console.log(`  ${line}`),
+  });
   await seedDemoMedia(system, (line) => console.log(line));
+  system.open();
 
   const students = DEMO_USERS.map((u) => `    ${u.email.padEnd(22)} ${u.enrolledIn.length ? `enrolled in ${u.enrolledIn.join(', ')}` : 'enrolled in nothing'}`).join('\n');
   console.log(`

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyFfmpegFailure, isEnospc, PipelineError } from './errors.ts';
-import { parseFfmpegVersion, resolveFfmpegTools, whichOnPath } from './ffmpeg-path.ts';
+import { ffmpegFeatures, parseFfmpegVersion, resolveFfmpegTools, whichOnPath } from './ffmpeg-path.ts';
+import { runProcess } from './run.ts';
 
 describe('parseFfmpegVersion', () => {
   it('treats ffmpeg 5 and later as modern', () => {
@@ -23,6 +24,10 @@ describe('parseFfmpegVersion', () => {
 describe('finding ffmpeg', () => {
   let dir: string;
   const saved = { ...process.env };
+  const restoreToolsPolicy = () => {
+    if (saved.LECTERN_TOOLS === undefined) delete process.env.LECTERN_TOOLS;
+    else process.env.LECTERN_TOOLS = saved.LECTERN_TOOLS;
+  };
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lectern-path-'));
     await writeFile(join(dir, 'ffprobe'), '#!/bin/sh\n');
@@ -52,11 +57,47 @@ describe('finding ffmpeg', () => {
 
   it('prefers the system ffmpeg and falls back to the npm-shipped one when PATH has none', async () => {
     process.env.PATH = dir; // only a fake ffprobe here, no ffmpeg
+    delete process.env.LECTERN_TOOLS;
     const tools = await resolveFfmpegTools({ fresh: true });
     expect(tools.source.ffmpeg).toBe('npm');
     expect(tools.ffmpeg).toMatch(/@ffmpeg-installer/);
     expect(tools.source.ffprobe).toBe('system');
     process.env.PATH = saved.PATH;
+    restoreToolsPolicy();
+  });
+
+  it('uses only what npm installed under LECTERN_TOOLS=bundled, even with both on PATH', async () => {
+    process.env.PATH = dir;
+    await writeFile(join(dir, 'ffmpeg'), '#!/bin/sh\n');
+    await chmod(join(dir, 'ffmpeg'), 0o755);
+    process.env.LECTERN_TOOLS = 'bundled';
+    try {
+      const tools = await resolveFfmpegTools({ fresh: true });
+      expect(tools.source).toEqual({ ffmpeg: 'npm', ffprobe: 'npm' });
+      expect(tools.ffprobe).toMatch(/ffprobe$/);
+      expect(tools.ffprobe.startsWith(dir)).toBe(false);
+      process.env.LECTERN_TOOLS = 'none';
+      await expect(resolveFfmpegTools({ fresh: true })).rejects.toThrow(/LECTERN_TOOLS=none is not one of auto, bundled/);
+    } finally {
+      restoreToolsPolicy();
+      process.env.PATH = saved.PATH;
+      await chmod(join(dir, 'ffmpeg'), 0o644);
+    }
+  });
+
+  it('runs the npm-shipped ffprobe and ffmpeg, whose versions the pipeline knows', async () => {
+    process.env.LECTERN_TOOLS = 'bundled';
+    try {
+      const tools = await resolveFfmpegTools({ fresh: true });
+      const probe = await runProcess(tools.ffprobe, ['-hide_banner', '-version']);
+      expect(probe.code).toBe(0);
+      expect(probe.stdout).toMatch(/^ffprobe version /);
+      const features = await ffmpegFeatures(tools.ffmpeg);
+      // The 2018 static build: hls muxer without -master_pl_name and named variants.
+      expect(features.legacyHls).toBe(true);
+    } finally {
+      restoreToolsPolicy();
+    }
   });
 });
 

@@ -1,12 +1,14 @@
 /**
  * Which ffmpeg/ffprobe to run: LECTERN_FFMPEG / LECTERN_FFPROBE when set, else the system ones
- * on PATH, else the static binaries shipped in npm packages (@ffmpeg-installer/ffmpeg, and
- * @ffprobe-installer/ffprobe when it is installed: the ffmpeg package ships no ffprobe).
+ * on PATH, else the static binaries shipped in npm packages (@ffmpeg-installer/ffmpeg and
+ * @ffprobe-installer/ffprobe, both dependencies, so `npm ci` alone is enough).
+ * LECTERN_TOOLS=bundled skips the system copies (CI runs that way, to prove a bare machine).
  */
-import { access, constants } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { access, chmod, constants, copyFile, mkdir, rename, stat } from 'node:fs/promises';
+import { basename, delimiter, join } from 'node:path';
 import { PipelineError } from './errors.ts';
 import { runProcess } from './run.ts';
+import { npmToolCache, toolsPolicy } from './tools-policy.ts';
 
 export interface FfmpegTools {
   readonly ffmpeg: string;
@@ -36,10 +38,35 @@ export async function whichOnPath(name: string, pathEnv = process.env.PATH ?? ''
 }
 
 async function fromPackage(pkg: string): Promise<string | null> {
+  let path: unknown;
   try {
     const mod = (await import(pkg)) as { default?: { path?: unknown }; path?: unknown };
-    const path = mod.default?.path ?? mod.path;
-    return typeof path === 'string' && (await isExecutable(path)) ? path : null;
+    path = mod.default?.path ?? mod.path;
+  } catch {
+    return null;
+  }
+  if (typeof path !== 'string') return null;
+  if (await isExecutable(path)) return path;
+  return executableCopy(path);
+}
+
+/**
+ * The installer packages set the execute bit in a postinstall script, which npm 11 does not run
+ * unless allowed; the tarball's mode is `u+x` only, so another user cannot run it. A copy in the
+ * project's cache, made executable, works for everyone; it is reused while the size matches.
+ */
+async function executableCopy(path: string): Promise<string | null> {
+  try {
+    const source = await stat(path);
+    const dir = npmToolCache();
+    const target = join(dir, `${source.size}-${basename(path)}`);
+    if (!(await isExecutable(target))) {
+      await mkdir(dir, { recursive: true });
+      await copyFile(path, `${target}.tmp`);
+      await chmod(`${target}.tmp`, 0o755);
+      await rename(`${target}.tmp`, target);
+    }
+    return target;
   } catch {
     return null;
   }
@@ -51,7 +78,7 @@ async function resolveTool(name: 'ffmpeg' | 'ffprobe', envVar: string, pkg: stri
     if (await isExecutable(fromEnv)) return { path: fromEnv, source: 'env' };
     throw new PipelineError('tools', `${envVar}=${fromEnv} is not an executable file`);
   }
-  const system = await whichOnPath(name);
+  const system = toolsPolicy() === 'bundled' ? null : await whichOnPath(name);
   if (system) return { path: system, source: 'system' };
   const shipped = await fromPackage(pkg);
   return shipped ? { path: shipped, source: 'npm' } : null;
@@ -65,10 +92,10 @@ export async function resolveFfmpegTools(options: { fresh?: boolean } = {}): Pro
       const ffmpeg = await resolveTool('ffmpeg', 'LECTERN_FFMPEG', '@ffmpeg-installer/ffmpeg');
       const ffprobe = await resolveTool('ffprobe', 'LECTERN_FFPROBE', '@ffprobe-installer/ffprobe');
       if (!ffmpeg) {
-        throw new PipelineError('tools', 'ffmpeg not found: install it (apt-get install ffmpeg) or run npm ci to get @ffmpeg-installer/ffmpeg');
+        throw new PipelineError('tools', 'ffmpeg not found: run `npm ci` (it installs @ffmpeg-installer/ffmpeg), or put ffmpeg on PATH');
       }
       if (!ffprobe) {
-        throw new PipelineError('tools', 'ffprobe not found: install ffmpeg (apt-get install ffmpeg), or npm i @ffprobe-installer/ffprobe');
+        throw new PipelineError('tools', 'ffprobe not found: run `npm ci` (it installs @ffprobe-installer/ffprobe), or put ffprobe on PATH');
       }
       return { ffmpeg: ffmpeg.path, ffprobe: ffprobe.path, source: { ffmpeg: ffmpeg.source, ffprobe: ffprobe.source } };
     })();

@@ -6,6 +6,7 @@ import { dynamoClient } from '../../tables/client.ts';
 import { DEFAULT_TABLE_PREFIX } from '../../tables/schema.ts';
 import { encodeLesson } from '../../pipeline/encode-lesson.ts';
 import { resolveFfmpegTools } from '../../pipeline/ffmpeg-path.ts';
+import { createProgressWriter, type BarStream } from '../../pipeline/progress.ts';
 import { DEMO_LESSONS } from './demo-data.ts';
 import { LOCAL_REGION, type LocalSystem } from './start.ts';
 
@@ -14,7 +15,11 @@ import { LOCAL_REGION, type LocalSystem } from './start.ts';
  * a tone), run through the real encoding pipeline, so what a newcomer watches is exactly what
  * `lectern encode` publishes. Lessons already published are skipped.
  */
-export async function seedDemoMedia(system: LocalSystem, log: (line: string) => void): Promise<void> {
+export async function seedDemoMedia(
+  system: LocalSystem,
+  log: (line: string) => void,
+  progressStream: BarStream = process.stdout,
+): Promise<void> {
   const missing = DEMO_LESSONS.filter((l) => !existsSync(join(system.mediaRoot, 'courses', l.courseId, l.lessonId, 'master.m3u8')));
   if (missing.length === 0) return;
   const ffmpeg = await resolveFfmpegTools();
@@ -22,13 +27,16 @@ export async function seedDemoMedia(system: LocalSystem, log: (line: string) => 
   await mkdir(sources, { recursive: true });
   const dynamo = dynamoClient({ region: LOCAL_REGION, endpoint: system.dynamoEndpoint });
   try {
-    log(`lectern: encoding ${missing.length} demo lesson(s) with ${ffmpeg.ffmpeg} (first start only)`);
+    log(`lectern: encoding ${missing.length} demo lesson(s) with ${ffmpeg.ffmpeg} (${ffmpeg.source.ffmpeg}; first start only)`);
     let previous: Record<string, string> = {};
     for (const lesson of DEMO_LESSONS) {
       if (missing.includes(lesson)) {
         const source = join(sources, `${lesson.courseId}-${lesson.lessonId}.mp4`);
         await synthesize(ffmpeg.ffmpeg, source, lesson.seconds, DEMO_LESSONS.indexOf(lesson));
+        const n = missing.indexOf(lesson) + 1;
+        const bar = createProgressWriter(progressStream, `demo ${n}/${missing.length} ${lesson.courseId}/${lesson.lessonId}`);
         await encodeLesson({
+          onProgress: (p) => bar.update(p),
           input: source,
           courseId: lesson.courseId,
           lessonId: lesson.lessonId,
@@ -38,6 +46,7 @@ export async function seedDemoMedia(system: LocalSystem, log: (line: string) => 
           dynamo,
           tablePrefix: DEFAULT_TABLE_PREFIX,
         });
+        bar.finish();
         log(`  published ${lesson.courseId}/${lesson.lessonId}`);
       }
       previous = { ...previous, [lesson.courseId]: lesson.lessonId };

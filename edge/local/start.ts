@@ -1,5 +1,5 @@
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,6 +40,13 @@ export interface LocalSystemOptions {
   /** Settings for on-demand encodes run by this system (tests pass a small ladder). */
   readonly encodeOptions?: LocalEncodeQueueOptions['encodeOptions'];
   readonly log?: (line: string) => void;
+  /**
+   * Keep answering 503 after start until `open()` (npm start holds requests while it encodes
+   * the demo course). Default false: the system serves as soon as the promise resolves.
+   */
+  readonly deferOpen?: boolean;
+  /** Called once the distribution's port is bound, before anything else is ready. */
+  readonly onListening?: (url: string) => void;
 }
 
 export interface LocalSystem {
@@ -56,6 +63,8 @@ export interface LocalSystem {
   readonly kvsFile: string;
   /** On-demand encodes requested through GET /auth/lessons/<c>/<l> run here, one at a time. */
   readonly encodeQueue: LocalEncodeQueue;
+  /** Starts serving (see LocalSystemOptions.deferOpen); until then every request gets a 503. */
+  open(): void;
   close(): Promise<void>;
 }
 
@@ -129,12 +138,15 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     closers.push(() => new Promise((done) => idpServer.close(() => done())));
     idp = createLocalIdp({ baseUrl: `http://127.0.0.1:${idpPort}`, keys: idpKeys });
 
-    // The distribution's port must be known before the issuer config is baked (allowedHosts).
-    const distribution = createServer();
+    // The distribution's port must be known before the issuer config is baked (allowedHosts),
+    // so it listens first and answers every request with a 503 until the system opens.
+    let serve: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+    const distribution = createServer((req, res) => (serve ? serve(req, res) : answerStarting(res)));
     const port = await listen(distribution, options.port);
     closers.push(() => new Promise((done) => { distribution.closeAllConnections(); distribution.close(() => done()); }));
     const host = `localhost:${port}`;
     const url = `http://${host}`;
+    options.onListening?.(url);
     const corsAllowedOrigins = [...(options.corsAllowedOrigins ?? [])];
 
     const issuerBuild = await buildCookieIssuer();
@@ -192,9 +204,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       corsAllowedOrigins,
       log,
     });
-    distribution.on('request', (req, res) => {
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
       if (!progress(req, res)) cloudFront(req, res);
-    });
+    };
+    const open = () => {
+      serve = handle;
+    };
+    if (!options.deferOpen) open();
 
     await writeFile(
       paths.runtime,
@@ -217,6 +233,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       playerRoot: paths.player,
       kvsFile: paths.kvsFile,
       encodeQueue,
+      open,
       close: async () => {
         for (const close of closers.reverse()) await close();
       },
@@ -225,6 +242,22 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     for (const close of closers.reverse()) await close().catch(() => {});
     throw error;
   }
+}
+
+/** Seconds a client waiting for the start should wait before asking again. */
+export const STARTING_RETRY_AFTER_SECONDS = 5;
+
+/** What every request gets while the system starts: never a socket left hanging. */
+function answerStarting(res: ServerResponse): void {
+  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="${STARTING_RETRY_AFTER_SECONDS}"><title>lectern is starting</title></head>
+<body><h1>lectern is starting</h1><p>The local distribution is getting ready (the first start encodes the demo course). This page reloads by itself.</p></body></html>`;
+  res.writeHead(503, {
+    'content-type': 'text/html; charset=utf-8',
+    'retry-after': String(STARTING_RETRY_AFTER_SECONDS),
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
 }
 
 /**

@@ -1,14 +1,14 @@
 /**
- * Shared by the browser tests and the start-up bench: Debian's chromium through playwright-core,
+ * Shared by the browser tests and the start-up bench: chromium through playwright-core,
  * and a local system (startLocalSystem on port 0, temp data folder) with short lessons encoded
  * by the real pipeline.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { resolveChromium } from '../support/chromium.ts';
 import { encodeLesson, type EncodeLessonResult } from '../../pipeline/encode-lesson.ts';
 import { resolveFfmpegTools } from '../../pipeline/ffmpeg-path.ts';
 import { LADDER, type Ladder } from '../../pipeline/ladder.ts';
@@ -16,8 +16,6 @@ import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from '../../tables/client.ts';
 import { DEFAULT_TABLE_PREFIX, TABLES, tableName } from '../../tables/schema.ts';
 import { LOCAL_REGION, startLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../edge/local/start.ts';
-
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -28,18 +26,11 @@ export const CHROMIUM_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-/** In CI a missing browser is a failure, never a skip. */
-export function chromiumAvailable(): boolean {
-  const present = existsSync(CHROMIUM_PATH);
-  if (!present && process.env['CI'] === 'true') {
-    throw new Error(`CI=true and no chromium at ${CHROMIUM_PATH}: the browser tests must run in CI (apt-get install chromium)`);
-  }
-  return present;
-}
-
+/** The system's chromium, or the one npm installed (tests/support/chromium.ts); never a skip. */
 export async function launchChromium(): Promise<Browser> {
+  const binary = await resolveChromium();
   // playwright-core gives each launch a fresh temporary user-data directory.
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  return chromium.launch({ executablePath: binary.path, args: CHROMIUM_ARGS, headless: true });
 }
 
 /** A small ladder for tests: three rungs from a 960x540 source encode in a few seconds. */

@@ -15,6 +15,8 @@ let child: ChildProcess;
 let dataDir: string;
 let url: string;
 let output = '';
+/** What a request sent while `npm start` was still starting got back. */
+let whileStarting: Promise<{ status: number; retryAfter: string | null; body: string }> | undefined;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'lectern-e2e-'));
@@ -23,6 +25,10 @@ beforeAll(async () => {
     const timer = setTimeout(() => reject(new Error(`lectern start did not come up:\n${output}`)), 170_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
+      const listening = /listening on (http:\/\/\S+)/.exec(output);
+      if (listening && !whileStarting) {
+        whileStarting = fetch(`${listening[1]}/watch/demo/lesson-1`).then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), body: await r.text() }));
+      }
       const match = /Open\s+(http:\/\/\S+)\/watch\/demo\/lesson-1/.exec(output);
       if (match && output.includes('Ctrl-C stops it.')) {
         clearTimeout(timer);
@@ -49,6 +55,18 @@ async function token(email: string): Promise<string> {
 }
 
 describe('npm start, as a newcomer uses it', () => {
+  it('answers a request sent while it starts with 503 and Retry-After, never a hanging socket', async () => {
+    const answer = await whileStarting;
+    expect(answer?.status).toBe(503);
+    expect(Number(answer?.retryAfter)).toBeGreaterThan(0);
+    expect(answer?.body).toContain('lectern is starting');
+  });
+
+  it('shows the progress of the first-start demo encode', () => {
+    expect(output).toMatch(/demo 1\/\d+ demo\/lesson-1 \[[#-]+\]\s+\d+\.\d%/);
+    expect(output).toMatch(/published demo\/lesson-1/);
+  });
+
   it('prints the URL, the demo logins and the Key-Pair-Id', () => {
     expect(output).toContain('student@example.com');
     expect(output).toContain('outsider@example.com');
