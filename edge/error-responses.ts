@@ -4,6 +4,14 @@ import type { ErrorCode } from './errors.ts';
  * The one table from error code to HTTP. Adapters only (Lambda@Edge handler, the local
  * distribution): cores never pick a status. Messages are written for the person or player on
  * the other end and never include a library's text or a stack.
+ *
+ * No status that edge code answers with (and whose body matters) may have a custom error
+ * response on the distribution: CloudFront replaces such responses with the error page, and AWS
+ * does not document an exception for responses that viewer-request code generates
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/creating-custom-error-pages.html;
+ * AWS's cloudfront-authorization-at-edge avoids 403 from that trigger for this reason). 403 is
+ * the key group's, with /errors/403.html; so the issuer's refusals use 400 and 409, and
+ * edge/error-statuses.test.ts fails if a status and a custom error response ever meet.
  */
 export interface ErrorResponse {
   readonly status: number;
@@ -19,7 +27,7 @@ export const ERROR_RESPONSES: Readonly<Record<ErrorCode, ErrorResponse>> = {
   ERR_BAD_COURSE_ID: { status: 400, message: 'The course id is not valid.' },
   ERR_BAD_LESSON_ID: { status: 400, message: 'The lesson id is not valid.' },
   ERR_BAD_HOST: { status: 400, message: 'This host is not served here.' },
-  ERR_ORIGIN_NOT_ALLOWED: { status: 403, message: 'This origin may not call the session endpoint.' },
+  ERR_ORIGIN_NOT_ALLOWED: { status: 400, message: 'This origin may not call the session endpoint.' },
   ERR_TOKEN_MISSING: { status: 401, message: 'Sign in first: send Authorization: Bearer <token>.' },
   ERR_TOKEN_MALFORMED: { status: 401, message: 'The bearer token is not a well-formed JWT.' },
   ERR_TOKEN_TOO_LARGE: { status: 401, message: 'The bearer token is too large.' },
@@ -32,7 +40,7 @@ export const ERROR_RESPONSES: Readonly<Record<ErrorCode, ErrorResponse>> = {
   ERR_TOKEN_CLIENT: { status: 401, message: 'The bearer token was issued to another client.' },
   ERR_TOKEN_USE: { status: 401, message: 'The bearer token must be an access or ID token.' },
   ERR_TOKEN_CLAIMS: { status: 401, message: 'The bearer token is missing required claims.' },
-  ERR_NOT_ENROLLED: { status: 403, message: 'You are not enrolled in this course.' },
+  ERR_NOT_ENROLLED: { status: 409, message: 'You are not enrolled in this course.' },
   ERR_SIGNATURE_REQUIRED: { status: 403, message: 'Missing signed cookies or signed URL.' },
   ERR_SIGNATURE_INVALID: { status: 403, message: 'The signed cookies or URL are not valid for this resource.' },
   ERR_SIGNATURE_EXPIRED: { status: 403, message: 'The signed cookies or URL have expired.' },

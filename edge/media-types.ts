@@ -1,11 +1,17 @@
 /**
  * The published media types: the only files the viewer-request function lets through under
  * /courses/, and the content types the local origin answers with (S3 stores them per object;
- * the pipeline sets the same ones on upload).
+ * the pipeline sets the same ones on upload). Both encoders' names are here: ffmpeg's HLS
+ * muxer writes `.m4s` segments and `.mp4` init segments; MediaConvert's CMAF output group
+ * writes `<name>init.cmfv` / `.cmfa` and `<name>_<n>.cmfv` / `.cmfa`
+ * (https://docs.aws.amazon.com/mediaconvert/latest/ug/outputs-file-ABR.html), and its frame
+ * capture `<name>.0000001.jpg`.
  */
 export const MEDIA_TYPES: Readonly<Record<string, string>> = {
   m3u8: 'application/vnd.apple.mpegurl',
   m4s: 'video/iso.segment',
+  cmfv: 'video/mp4',
+  cmfa: 'audio/mp4',
   mp4: 'video/mp4',
   m4a: 'audio/mp4',
   vtt: 'text/vtt; charset=utf-8',

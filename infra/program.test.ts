@@ -15,6 +15,8 @@ import { EDGE_NODE_RUNTIMES } from './components/cookie-issuer.ts';
 import { parseCompletionHandlerConfig, parseUploadTriggerConfig } from '../pipeline/aws/config.ts';
 import type { ProgramRun, RecordedResource } from './mock-run.ts';
 import { KEY_A, KEY_B, run, stackConfig, TEST_JWKS, testArtifacts, valueOf } from './testing/fixtures.ts';
+import { matchesEventPattern } from '../emulator/event-pattern.ts';
+import completeFixture from '../pipeline/aws/fixtures/mediaconvert-complete.json' with { type: 'json' };
 
 const T = {
   dist: 'aws:cloudfront/distribution:Distribution',
@@ -114,6 +116,38 @@ describe('storage', () => {
   it('raw uploads expire; incomplete multipart uploads are aborted', () => {
     const lifecycle = program.ofType('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').find((l) => l.inputs['bucket'] === program.one(T.bucket, '-uploads').id);
     expect(lifecycle?.inputs['rules'][0]).toMatchObject({ status: 'Enabled', filter: { prefix: 'uploads/' }, expiration: { days: 14 } });
+  });
+});
+
+describe('the player bucket', () => {
+  const objects = () => program.ofType('aws:s3/bucketObjectv2:BucketObjectv2');
+
+  it('holds the built player: the watch page, its scripts and the 403 page, from dist/player by default', () => {
+    const keys = objects().map((o) => o.inputs['key'] as string);
+    expect(keys).toEqual(expect.arrayContaining(['index.html', 'errors/403.html', 'player/config.json']));
+    expect(keys.some((k) => /^player\/.+\.js$/.test(k))).toBe(true);
+    for (const o of objects()) expect(o.inputs['bucket']).toBe(program.one(T.bucket, '-player').id);
+  });
+
+  it('holds player/config.json with the Hosted UI and the first app client, which the watch page signs in with', () => {
+    const config = objects().find((o) => o.inputs['key'] === 'player/config.json')!;
+    expect(JSON.parse(config.inputs['content'])).toEqual({
+      idpUrl: 'https://lectern-test.auth.eu-west-1.amazoncognito.com',
+      clientId: 'client-one',
+      scopes: 'openid email',
+      progressUrl: '/api/progress',
+    });
+    expect(config.inputs['contentType']).toBe('application/json');
+    expect(config.inputs['cacheControl']).toBe('no-cache');
+  });
+
+  it('refuses a playerDir without the built watch page, saying how to build it', async () => {
+    await expect(run(stackConfig({ playerDir: 'infra' }))).rejects.toThrow(/lectern:playerDir \(infra\) has no index\.html: run `npm run build`/);
+  });
+
+  it('refuses a stack without the Hosted UI URL the watch page needs', () => {
+    expect(() => stackConfig({ cognitoHostedUiUrl: undefined })).toThrow(/cognitoHostedUiUrl/);
+    expect(() => stackConfig({ cognitoHostedUiUrl: 'https://x.example/path' })).toThrow(/no path/);
   });
 });
 
@@ -350,7 +384,14 @@ describe('encoding pipeline', () => {
     expect(notification.inputs['lambdaFunctions']).toEqual([{ lambdaFunctionArn: trigger.state['arn'], events: ['s3:ObjectCreated:*'], filterPrefix: 'uploads/' }]);
     const rule = program.one('aws:cloudwatch/eventRule:EventRule');
     const pattern = JSON.parse(rule.inputs['eventPattern']);
-    expect(pattern).toEqual({ source: ['aws.mediaconvert'], 'detail-type': ['MediaConvert Job State Change'], detail: { status: ['COMPLETE', 'ERROR'], queue: [program.one('aws:mediaconvert/queue:Queue').state['arn']] } });
+    expect(pattern).toMatchObject({ source: ['aws.mediaconvert'], 'detail-type': ['MediaConvert Job State Change'], detail: { queue: [program.one('aws:mediaconvert/queue:Queue').state['arn']] } });
+    // MediaConvert's documented events, on the stack's queue: the rule forwards every status
+    // the completion handler acts on (a CANCELED job must not stay "encoding"), and no other.
+    const queueArn = program.one('aws:mediaconvert/queue:Queue').state['arn'];
+    const event = (status: string) => ({ ...completeFixture, detail: { ...completeFixture.detail, status, queue: queueArn } });
+    for (const status of ['COMPLETE', 'ERROR', 'CANCELED']) expect(matchesEventPattern(pattern, event(status)), status).toBe(true);
+    for (const status of ['PROGRESSING', 'STATUS_UPDATE', 'INPUT_INFORMATION', 'NEW_WARNING', 'QUEUE_HOP']) expect(matchesEventPattern(pattern, event(status)), status).toBe(false);
+    expect(matchesEventPattern(pattern, { ...event('COMPLETE'), detail: { ...event('COMPLETE').detail, queue: 'arn:aws:mediaconvert:us-east-1:1:queues/Default' } })).toBe(false);
     expect(program.one('aws:cloudwatch/eventTarget:EventTarget').inputs['arn']).toBe(completion.state['arn']);
     const permissions = program.ofType('aws:lambda/permission:Permission').map((p) => [p.inputs['principal'], p.inputs['sourceArn']]);
     expect(permissions).toEqual(expect.arrayContaining([['s3.amazonaws.com', program.one(T.bucket, '-uploads').state['arn']], ['events.amazonaws.com', rule.state['arn']]]));

@@ -3,11 +3,12 @@
  * pipeline, composed from one component per concern. `main.ts` feeds it the stack config under
  * `pulumi up`; tests and `lectern audit` feed it the same config under Pulumi's mocks.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { JSONWebKeySet } from 'jose';
+import { PLAYER_CONFIG_KEY, playerPageConfig } from '../player/page-config.ts';
 import { defineDistribution, type DistributionInput, type DistributionSpec } from '../edge/distribution-spec.ts';
 import { contentTypeFor } from '../edge/local/origin.ts';
 import { defaultArtifactPaths, loadArtifacts, REPO_ROOT, type ArtifactPaths, type LoadedArtifacts } from './artifacts.ts';
@@ -103,7 +104,16 @@ export function createLectern(config: StackConfig, options: ProgramOptions = {})
   });
   storage.allowDistribution(edge.distribution.arn);
   storage.mirrorCors(spec.cors);
-  if (config.playerDir) uploadPlayer(storage, path.resolve(root, config.playerDir));
+  uploadPlayer(storage, path.resolve(root, config.playerDir), config.playerDir);
+  // The watch page signs in at the Hosted UI with the first app client (player/page-config.ts).
+  const pageConfig = playerPageConfig({ idpUrl: config.cognito.hostedUiUrl, clientId: config.cognito.clientIds[0]! });
+  new aws.s3.BucketObjectv2(`player/${PLAYER_CONFIG_KEY}`, {
+    bucket: storage.player.id,
+    key: PLAYER_CONFIG_KEY,
+    content: JSON.stringify(pageConfig),
+    contentType: 'application/json',
+    cacheControl: 'no-cache',
+  }, { parent: storage });
 
   const pipeline = new EncodingPipeline('pipeline', {
     namePrefix: config.namePrefix,
@@ -147,8 +157,16 @@ export function createLectern(config: StackConfig, options: ProgramOptions = {})
   return { spec, artifacts, storage, tables, signingKey, edgeProvider, edge, pipeline, outputs };
 }
 
-/** Uploads a built player folder to the player bucket (keys = relative paths). */
-function uploadPlayer(storage: MediaStorage, dir: string): void {
+/**
+ * Uploads the built player folder to the player bucket (keys = relative paths). Without the
+ * watch page and the 403 page a deployment cannot serve a student, so their absence fails it.
+ */
+function uploadPlayer(storage: MediaStorage, dir: string, configured: string): void {
+  for (const required of ['index.html', 'errors/403.html']) {
+    if (!existsSync(path.join(dir, required))) {
+      throw new Error(`lectern:playerDir (${configured}) has no ${required}: run \`npm run build\` first, or point playerDir at the built player`);
+    }
+  }
   const files: string[] = [];
   const walk = (current: string): void => {
     for (const entry of readdirSync(current)) {
@@ -160,6 +178,7 @@ function uploadPlayer(storage: MediaStorage, dir: string): void {
   walk(dir);
   for (const file of files.sort()) {
     const key = path.relative(dir, file).split(path.sep).join('/');
+    if (key === PLAYER_CONFIG_KEY) continue; // written by the program, from the stack config
     new aws.s3.BucketObjectv2(`player/${key}`, {
       bucket: storage.player.id,
       key,

@@ -39,6 +39,8 @@ export interface StackConfig {
     readonly tokenUse: readonly ('access' | 'id')[];
     /** JWKS to bake instead of fetching `<issuer>/.well-known/jwks.json` at deploy time. */
     readonly jwks?: JSONWebKeySet;
+    /** Hosted UI (managed login) base URL, `https://<domain>`: where the watch page signs in. */
+    readonly hostedUiUrl: string;
   };
   readonly corsAllowedOrigins: readonly string[];
   readonly cookie: { readonly ttlSeconds: number; readonly sameSite: SameSite };
@@ -65,7 +67,7 @@ export interface StackConfig {
    */
   readonly onDemandEncoding: boolean;
   /** Folder (relative to the repository root) whose files are uploaded to the player bucket. */
-  readonly playerDir?: string;
+  readonly playerDir: string;
 }
 
 /**
@@ -89,7 +91,7 @@ export const CONFIG_DEFAULTS = {
   tableDeletionProtection: true,
   logRetentionDays: 30,
   onDemandEncoding: false,
-  playerDir: '',
+  playerDir: 'dist/player',
 } as const satisfies Record<string, unknown>;
 
 /** Every key the program reads, with the kind of value it holds (how main.ts reads it). */
@@ -99,6 +101,7 @@ export const CONFIG_KEYS = {
   cognitoClientIds: 'array',
   cognitoTokenUse: 'array',
   cognitoJwks: 'string',
+  cognitoHostedUiUrl: 'string',
   corsAllowedOrigins: 'array',
   cookieTtlSeconds: 'integer',
   cookieSameSite: 'string',
@@ -239,6 +242,11 @@ export function parseStackConfig(raw: Raw, context: StackContext, privateKeyPem?
     if (!jwks || !Array.isArray(jwks.keys)) fail('cognitoJwks', 'must be the JSON of a JWKS ({"keys":[...]})');
   }
 
+  const hostedUiUrl = str(raw, 'cognitoHostedUiUrl', true).replace(/\/+$/, '');
+  if (!/^https:\/\/[a-z0-9.-]+$/i.test(hostedUiUrl)) {
+    fail('cognitoHostedUiUrl', 'must be the Hosted UI base URL, https://<domain> with no path, e.g. https://lectern.auth.eu-west-1.amazoncognito.com');
+  }
+
   const corsAllowedOrigins = strings(raw, 'corsAllowedOrigins', false);
   for (const origin of corsAllowedOrigins) {
     try {
@@ -277,13 +285,13 @@ export function parseStackConfig(raw: Raw, context: StackContext, privateKeyPem?
 
   const tablePrefix = str(raw, 'tablePrefix', false) || `${namePrefix}-`;
   if (!/^[a-zA-Z0-9_.-]{1,200}$/.test(tablePrefix)) fail('tablePrefix', 'may only hold letters, digits, _ . -');
-  const playerDir = str(raw, 'playerDir', false);
+  const playerDir = str(raw, 'playerDir', false) || CONFIG_DEFAULTS.playerDir;
 
   return {
     stack: context.stack,
     region: context.region,
     namePrefix,
-    cognito: { region: cognitoRegion, userPoolId, clientIds, tokenUse: tokenUse as ('access' | 'id')[], ...(jwks ? { jwks } : {}) },
+    cognito: { region: cognitoRegion, userPoolId, clientIds, tokenUse: tokenUse as ('access' | 'id')[], ...(jwks ? { jwks } : {}), hostedUiUrl },
     corsAllowedOrigins,
     cookie: { ttlSeconds: int(raw, 'cookieTtlSeconds', 60, 86_400), sameSite: oneOf(raw, 'cookieSameSite', ['None', 'Lax', 'Strict'] as const) },
     priceClass: oneOf(raw, 'priceClass', ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const),
@@ -300,7 +308,7 @@ export function parseStackConfig(raw: Raw, context: StackContext, privateKeyPem?
     tableDeletionProtection: bool(raw, 'tableDeletionProtection'),
     logRetentionDays: logRetention(raw),
     onDemandEncoding: bool(raw, 'onDemandEncoding'),
-    ...(playerDir ? { playerDir } : {}),
+    playerDir,
   };
 }
 

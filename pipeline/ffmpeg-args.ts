@@ -104,6 +104,10 @@ export function ffmpegArgsForPlan(plan: EncodePlan, outDir: string, options: Ffm
   // counter drives the progress bar.
   plan.renditions.forEach((_, i) => args.push('-map', `[v${i}]`, '-map', `[a${i}]`));
   args.push(
+    // The fps filter already made the frame rate constant: the muxer must not add or drop
+    // frames. (With its default, vsync cfr, the 2018 static build npm ships duplicates a frame
+    // at the end of a variable-frame-rate source: a one-frame trailing segment.)
+    '-vsync', 'passthrough',
     '-c:v', 'libx264',
     '-preset', plan.x264Preset,
     '-pix_fmt', 'yuv420p',

@@ -56,7 +56,7 @@ describe('the built cookie-issuer bundle', () => {
     expect(ok.status).toBe('200');
     expect(ok.headers['set-cookie']).toHaveLength(3);
     const refused = await handler(sessionEvent({ token: await accessToken(idp.privateKey, { sub: 'user-2' }, { now }) }));
-    expect(refused.status).toBe('403');
+    expect(refused.status).toBe('409');
   });
 
   it('fails at load, not on a request, when its config is invalid', async () => {

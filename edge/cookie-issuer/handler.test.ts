@@ -95,7 +95,7 @@ describe('the Lambda@Edge handler, given CloudFront viewer-request events', () =
     const forged = await handler(sessionEvent({ token: await accessToken((await idpKeyPair()).privateKey) }));
     expect(forged.status).toBe("401");
     expect(forged.headers?.['www-authenticate']?.[0]?.value).toMatch(/error="invalid_token"/);
-    expect((await handler(sessionEvent({ token, body: '{"courseId":"other"}' }))).status).toBe('403');
+    expect((await handler(sessionEvent({ token, body: '{"courseId":"other"}' }))).status).toBe('409');
     expect((await handler(sessionEvent({ token, method: 'PATCH' }))).status).toBe('405');
     enrollmentDown = true;
     try {

@@ -163,7 +163,7 @@ describe('lesson status (pure core, injected store and encoder)', () => {
 });
 
 describe('GET /auth/lessons through the Lambda@Edge handler', () => {
-  it('answers 202 with Retry-After, 200 for published, 401/403/405 like sessions', async () => {
+  it('answers 202 with Retry-After, 200 for published, 401/409/405 like sessions', async () => {
     const idp = await idpKeyPair();
     const cf = cloudFrontKeyPair();
     const lessons = memoryStore({ 'demo/lesson-1': PUBLISHED, 'demo/lesson-2': { status: 'pending', sourceKey: 'uploads/demo/lesson-2/source.mp4' } });
@@ -199,7 +199,7 @@ describe('GET /auth/lessons through the Lambda@Edge handler', () => {
     expect(ok.headers?.['set-cookie']).toBeUndefined();
 
     expect((await get('/auth/lessons/demo/lesson-1', { token: null })).status).toBe('401');
-    expect((await get('/auth/lessons/second/lesson-1')).status).toBe('403');
+    expect((await get('/auth/lessons/second/lesson-1')).status).toBe('409');
     expect((await get('/auth/lessons/demo/nope')).status).toBe('404');
     expect((await get('/auth/lessons/demo/Bad')).status).toBe('400');
     const post = await handler(sessionEvent({ uri: '/auth/lessons/demo/lesson-1', token }));

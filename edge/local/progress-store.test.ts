@@ -53,7 +53,7 @@ describe('progress API (local distribution)', () => {
     expect((await put(await system.token('student@example.com', { ttlSeconds: -120 }), { position: 1, duration: 2 })).status).toBe(401);
     const outsider = await system.token('outsider@example.com');
     const refused = await put(outsider, { position: 1, duration: 2 });
-    expect(refused.status).toBe(403);
+    expect(refused.status).toBe(409);
     expect(await (await system.fetch('/api/progress/demo/lesson-1', { headers: { authorization: `Bearer ${outsider}` } })).json()).toMatchObject({ position: 0, updatedAt: null });
     expect((await put(token, { position: 1, duration: 2 }, '/api/progress/Demo/lesson-1')).status).toBe(404);
     expect((await put(token, { position: 1, duration: 2 }, '/api/progress/demo')).status).toBe(404);
@@ -68,7 +68,7 @@ describe('progress API (local distribution)', () => {
     expect(ok.headers.get('access-control-allow-origin')).toBe(ALLOWED);
     expect(ok.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
     const evil = await system.fetch('/api/progress/demo/lesson-1', { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
-    expect(evil.status).toBe(403);
+    expect(evil.status).toBe(400);
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -171,9 +171,9 @@ export function createProgressRoute(options: ProgressRouteOptions): (req: Incomi
     const method = (req.method ?? 'GET').toUpperCase();
     const origin = req.headers.origin;
     if (typeof origin === 'string' && origin !== `http://${req.headers.host}` && !options.corsAllowedOrigins.includes(origin)) {
-      if (method === 'OPTIONS') return refuse(req, res, 403, 'ERR_ORIGIN_NOT_ALLOWED', 'This origin may not call the progress API.');
+      if (method === 'OPTIONS') return refuse(req, res, 400, 'ERR_ORIGIN_NOT_ALLOWED', 'This origin may not call the progress API.');
       // A beacon from a foreign origin cannot read the answer anyway; refuse before any write.
-      if (method !== 'GET') return refuse(req, res, 403, 'ERR_ORIGIN_NOT_ALLOWED', 'This origin may not call the progress API.');
+      if (method !== 'GET') return refuse(req, res, 400, 'ERR_ORIGIN_NOT_ALLOWED', 'This origin may not call the progress API.');
     }
     if (method === 'OPTIONS') {
       return reply(req, res, 204, undefined, {
@@ -224,7 +224,7 @@ export function createProgressRoute(options: ProgressRouteOptions): (req: Incomi
       } catch (error) {
         return refuse(req, res, 400, 'ERR_BAD_BODY', (error as Error).message);
       }
-      if (!(await options.store.isEnrolled(userId, courseId))) return refuse(req, res, 403, 'ERR_NOT_ENROLLED', 'You are not enrolled in this course.');
+      if (!(await options.store.isEnrolled(userId, courseId))) return refuse(req, res, 409, 'ERR_NOT_ENROLLED', 'You are not enrolled in this course.');
       const record = await options.store.put(userId, courseId, lessonId, update, now());
       options.log?.(`progress ${courseId}/${lessonId} ${update.position}/${update.duration}${record.completedNow ? ' completed' : ''}`);
       if (method === 'POST') return reply(req, res, 204);

@@ -106,11 +106,11 @@ export function createDistributionHandler(options: LocalDistributionOptions): (r
       );
       const result = await invokeViewerRequest(options.cookieIssuer, event);
       if ('failed' in result) return send(cloudFrontError(result.failed, 'LambdaError', result.reason), behavior);
-      return send(result, behavior);
+      return send(await customErrorOr(result.status, result), behavior);
     }
 
     const outcome = fromFunctionResult(await options.viewerRequest.run(toFunctionEvent({ method, uri, query: target.query, headers, viewerIp, host })));
-    if (outcome.kind === 'response') return send(outcome.response, behavior);
+    if (outcome.kind === 'response') return send(await customErrorOr(outcome.response.status, outcome.response), behavior);
     uri = outcome.uri;
 
     if (behavior.origin === 'none') return send(cloudFrontError(502, 'OriginError', 'No origin for this behavior.'), behavior);
@@ -126,6 +126,11 @@ export function createDistributionHandler(options: LocalDistributionOptions): (r
     return send(response, behavior);
   }
 
+  /**
+   * Custom error responses apply to every error with a configured status, including those
+   * viewer-request code generates: AWS documents no exception for them, so the emulator takes
+   * the reading that breaks code relying on its error body (see edge/error-responses.ts).
+   */
   async function customErrorOr(status: number, fallback: PlainResponse | StreamResponse): Promise<PlainResponse | StreamResponse> {
     const custom = spec.customErrorResponses.find((e) => e.errorCode === status);
     if (!custom) return fallback;

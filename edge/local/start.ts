@@ -21,6 +21,7 @@ import { createLocalIdp, loadIdpKeys, type LocalIdp } from './idp.ts';
 import { kvsFromFile } from './kvs-file.ts';
 import { createProgressRoute, createProgressStore } from './progress-store.ts';
 import { ensurePlayerBuild } from '../../player/build.ts';
+import { PLAYER_CONFIG_KEY, playerPageConfig } from '../../player/page-config.ts';
 import { createDistributionHandler } from './server.ts';
 import { loadCloudFrontKeyPair, type CloudFrontKeyPair } from './signing-keys.ts';
 
@@ -177,10 +178,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     await installPlayer(paths.player, log);
     // The watch page's config (on AWS, written at deploy): where to sign in (Hosted UI
     // endpoints /oauth2/authorize and /oauth2/token under idpUrl) and where progress lives.
-    await writeFile(
-      join(paths.player, 'player', 'config.json'),
-      JSON.stringify({ idpUrl: `http://127.0.0.1:${idpPort}`, clientId: idp.clientId, scopes: 'openid email', progressUrl: '/api/progress' }),
-    );
+    await writeFile(join(paths.player, PLAYER_CONFIG_KEY), JSON.stringify(playerPageConfig({ idpUrl: `http://127.0.0.1:${idpPort}`, clientId: idp.clientId })));
 
     const spec = defineDistribution({
       corsAllowedOrigins,

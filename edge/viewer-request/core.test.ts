@@ -10,6 +10,8 @@ import {
   type ViewerRequestInput,
 } from './core.ts';
 import { ERROR_RESPONSES } from '../error-responses.ts';
+import { LADDER } from '../../pipeline/ladder.ts';
+import { toMediaConvertJob } from '../../pipeline/mediaconvert-job.ts';
 
 const LESSONS: Record<string, string> = { 'demo/lesson-1': 'lesson-2', 'demo/lesson-2': 'lesson-3' };
 
@@ -225,6 +227,38 @@ describe('media under /courses/', () => {
       expect(await decide(uri, { method: 'OPTIONS' })).toEqual(passes(uri));
     });
   }
+
+  it('lets through every file a MediaConvert job of the pipeline writes', async () => {
+    // The names MediaConvert gives the outputs of the job the upload trigger sends: the CMAF
+    // group's Destination base name + each output's NameModifier (+ a rendition number under
+    // Automated ABR), `init` for init segments, `_<9 digits>` for segments, `.cmfv` / `.cmfa`;
+    // the trick-play tiles and the frame capture as `<name>.<7 digits>.jpg`.
+    const prefix = '/courses/demo/lesson-1/v0mwqb2tm6-76c6/';
+    const job = toMediaConvertJob(LADDER, { fileInput: 's3://u/uploads/demo/lesson-1/a.mp4', courseId: 'demo', lessonId: 'lesson-1' }, {
+      destination: `s3://media${prefix}`,
+      version: 'v0mwqb2tm6-76c6',
+      role: 'arn:aws:iam::123456789012:role/mc',
+    });
+    const [cmaf, poster] = job.Settings!.OutputGroups!;
+    const base = cmaf!.OutputGroupSettings!.CmafGroupSettings!.Destination!.split('/').pop()!;
+    const [video, audio] = cmaf!.Outputs!.map((o) => o.NameModifier!);
+    const posterBase = poster!.OutputGroupSettings!.FileGroupSettings!.Destination!.split('/').pop()!;
+    const written = [
+      `${base}.m3u8`,
+      `${base}${video}_1.m3u8`,
+      `${base}${video}_1init.cmfv`,
+      `${base}${video}_1_000000001.cmfv`,
+      `${base}${video}_3_000000045.cmfv`,
+      `${base}${audio}.m3u8`,
+      `${base}${audio}init.cmfa`,
+      `${base}${audio}_000000001.cmfa`,
+      `${base}${video}_1_thumb.00001.jpg`,
+      `${posterBase}.0000001.jpg`,
+    ];
+    for (const name of written) {
+      expect(await decide(prefix + name), name).toEqual(passes(prefix + name));
+    }
+  });
 
   const refusedPaths: Array<[string, string]> = [
     ['/courses/demo/lesson-1/notes.txt', 'an extension that is not a media type'],

@@ -101,10 +101,18 @@ describe('the built viewer-request function', () => {
     expect(result.headers?.['x-lectern-error']).toEqual({ value: 'ERR_LESSON_MAP_UNAVAILABLE' });
   });
 
-  it('reads a failed KeyValueStore read as "no next lesson", since get() cannot tell it from a missing key', async () => {
+  it('answers a failed KeyValueStore read with 503 ERR_LESSON_MAP_UNAVAILABLE, told from a missing key by exists()', async () => {
     const failing = loadCloudFrontFunction(code, { kvs: async () => { throw new Error('throttled'); } });
     const result = asResponse(await failing.run(viewerRequest('/courses/demo/lesson-1/next.m3u8')));
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['retry-after']).toEqual({ value: '5' });
+    expect(result.headers?.['x-lectern-error']).toEqual({ value: 'ERR_LESSON_MAP_UNAVAILABLE' });
+  });
+
+  it('answers the last lesson (no key in the store) with 404 ERR_NO_NEXT_LESSON', async () => {
+    const result = asResponse(await fn.run(viewerRequest('/courses/demo/lesson-3/next.m3u8')));
     expect(result.statusCode).toBe(404);
+    expect(result.headers?.['x-lectern-error']).toEqual({ value: 'ERR_NO_NEXT_LESSON' });
   });
 
   it('lets a published media request through untouched: uri, query, headers and cookies', async () => {

@@ -16,17 +16,16 @@ import type { CfEvent, CfRequest, CfResponse, CfValue } from '../local/cloudfron
 const kvs = cf.kvs();
 
 /**
- * The lesson after `<course>/<lesson>` in the KeyValueStore. get() rejects when the key is
- * missing — the last lesson — and cannot be told apart from a failed read, so both read as
- * "no next lesson" (404, which the player takes as the end of the course).
+ * The lesson after `<course>/<lesson>` in the KeyValueStore. get() rejects both for a missing
+ * key and for a failed read; exists() resolves false only for a missing key (the last lesson:
+ * "no next lesson", 404) and rejects on a failed read, which the core answers with
+ * ERR_LESSON_MAP_UNAVAILABLE (503). Helper methods:
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-custom-methods.html
  */
 async function nextLesson(key: string): Promise<string | undefined> {
-  try {
-    const value = await kvs.get(key, { format: 'string' });
-    return typeof value === 'string' ? value : undefined;
-  } catch (e) {
-    return undefined;
-  }
+  if (!(await kvs.exists(key))) return undefined;
+  const value = await kvs.get(key, { format: 'string' });
+  return typeof value === 'string' ? value : undefined;
 }
 
 export async function handler(event: CfEvent): Promise<CfRequest | CfResponse> {

@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { parseCompletionHandlerConfig, parseUploadTriggerConfig } from '../../pipeline/aws/config.ts';
+import { HANDLED_JOB_STATES } from '../../pipeline/aws/job-states.ts';
 
 /**
  * Node.js runtime of the pipeline Lambdas. Lambda's Node.js runtimes page lists nodejs22.x
@@ -48,7 +49,7 @@ const assumeRole = (service: string): string =>
 /**
  * The encoding pipeline on AWS: an upload in the uploads bucket starts the upload trigger, which
  * submits a MediaConvert job (the ladder as MediaConvert settings) to the lectern queue under the
- * MediaConvert role; MediaConvert's `Job State Change` events (COMPLETE, ERROR) for that queue go
+ * MediaConvert role; MediaConvert's `Job State Change` events (COMPLETE, ERROR, CANCELED) for that queue go
  * through an EventBridge rule to the completion handler, which publishes the lesson (master
  * playlist last), updates the lessons table and the next-lesson KeyValueStore.
  */
@@ -202,14 +203,14 @@ export class EncodingPipeline extends pulumi.ComponentResource {
       lambdaFunctions: [{ lambdaFunctionArn: this.uploadTrigger.arn, events: ['s3:ObjectCreated:*'], filterPrefix: UPLOADS_PREFIX }],
     }, { ...child, dependsOn: [s3Invoke] });
 
-    // MediaConvert job state changes for our queue -> completion handler.
+    // MediaConvert job state changes for our queue -> completion handler: every status it acts on.
     this.jobStateRule = new aws.cloudwatch.EventRule(`${name}-job-state`, {
       name: `${prefix}-mediaconvert-job-state`,
-      description: 'lectern: MediaConvert COMPLETE/ERROR for the lectern queue',
+      description: `lectern: MediaConvert ${HANDLED_JOB_STATES.join('/')} for the lectern queue`,
       eventPattern: pulumi.output(this.queue.arn).apply((queueArn) => JSON.stringify({
         source: ['aws.mediaconvert'],
         'detail-type': ['MediaConvert Job State Change'],
-        detail: { status: ['COMPLETE', 'ERROR'], queue: [queueArn] },
+        detail: { status: [...HANDLED_JOB_STATES], queue: [queueArn] },
       })),
     }, child);
     new aws.cloudwatch.EventTarget(`${name}-job-state`, {

@@ -35,6 +35,7 @@ export function rawConfig(overrides: RawConfig = {}): RawConfig {
     cognitoRegion: 'eu-west-1',
     cognitoUserPoolId: 'eu-west-1_AbCdEf123',
     cognitoClientIds: ['client-one', 'client-two'],
+    cognitoHostedUiUrl: 'https://lectern-test.auth.eu-west-1.amazoncognito.com',
     corsAllowedOrigins: ['https://school.example', 'http://localhost:5173'],
     trustedPublicKeys: [KEY_A.publicKeyPem],
     ...overrides,

@@ -24,6 +24,7 @@
  * index: `thumbnailsKey` points at that playlist.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { isHandledJobState } from './job-states.ts';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   ConflictException,
@@ -351,7 +352,7 @@ export function createCompletionHandler(config: CompletionHandlerConfig, deps: C
   return async (event) => {
     const change = parseJobStateChange(event);
     if (!change) return { outcome: 'ignored', reason: 'not a state change of a lectern job' };
-    if (!['COMPLETE', 'ERROR', 'CANCELED'].includes(change.status)) return { outcome: 'ignored', reason: `status ${change.status}` };
+    if (!isHandledJobState(change.status)) return { outcome: 'ignored', reason: `status ${change.status}` };
     const record = await getLesson(deps.dynamo, table, change.courseId, change.lessonId);
     if (!record) return { outcome: 'ignored', reason: 'no such lesson record' };
     if (record.jobId !== undefined && record.jobId !== change.jobId) return { outcome: 'ignored', reason: `superseded by job ${record.jobId}` };

@@ -146,7 +146,7 @@ export class Session {
         continue;
       }
       if (response.status === 401) throw new PlayerError('signin-required', code);
-      if (response.status === 403 && code === 'ERR_NOT_ENROLLED') throw new PlayerError('not-enrolled', code);
+      if (code === 'ERR_NOT_ENROLLED') throw new PlayerError('not-enrolled', code);
       if (response.status === 503 && attempt < 1) {
         const wait = Math.min(5, Number(response.headers.get('retry-after')) || 1);
         await new Promise((r) => setTimeout(r, wait * 1000));
@@ -204,7 +204,7 @@ export class Session {
       const body = (await res.json().catch(() => ({}))) as { status?: string; retryAfter?: number; message?: string; error?: { code?: string } };
       if (res.status === 202) return { status: 'encoding', retryAfter: Number(res.headers.get('retry-after')) || body.retryAfter || 10 };
       if (res.status === 404) return { status: 'missing' };
-      if (res.status === 403 && body.error?.code === 'ERR_NOT_ENROLLED') return { status: 'not-enrolled' };
+      if (body.error?.code === 'ERR_NOT_ENROLLED') return { status: 'not-enrolled' };
       if (res.ok && body.status === 'failed') return { status: 'failed', ...(body.message ? { message: body.message } : {}) };
       if (res.ok && body.status === 'published') return { status: 'published' };
       return { status: 'unknown' };

@@ -61,12 +61,12 @@ afterAll(async () => {
 });
 
 describe('GET /auth/lessons/<course>/<lesson>: same checks as sessions', () => {
-  it('refuses without a token (401), outside the enrollment (403), bad ids (400), unknown lessons (404), other methods (405)', async () => {
+  it('refuses without a token (401), outside the enrollment (409), bad ids (400), unknown lessons (404), other methods (405)', async () => {
     const none = await status('demo/lesson-1', null);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer realm="lectern"');
-    expect((await status('demo/lesson-1', await system.token('outsider@example.com'))).status).toBe(403);
-    expect((await status('second/lesson-1')).status).toBe(403);
+    expect((await status('demo/lesson-1', await system.token('outsider@example.com'))).status).toBe(409);
+    expect((await status('second/lesson-1')).status).toBe(409);
     const badCourse = await status('Demo/lesson-1');
     expect(badCourse.status).toBe(400);
     expect((await badCourse.json()).error.code).toBe('ERR_BAD_COURSE_ID');

@@ -35,12 +35,14 @@ describe('POST /auth/session', () => {
     expect(body.query).toBe(`Policy=${encodeURIComponent(body.signedQuery.Policy)}&Signature=${encodeURIComponent(body.signedQuery.Signature)}&Key-Pair-Id=${system.keyPair.keyPairId}`);
   });
 
-  it('refuses a student who is not enrolled with 403 and no cookies', async () => {
-    const { response, body } = await system.session(await system.token('outsider@example.com'), 'demo');
-    expect(response.status).toBe(403);
+  it('refuses a student who is not enrolled with 409 ERR_NOT_ENROLLED and no cookies, the JSON surviving the custom error responses', async () => {
+    const { response, body } = await system.session(await system.token('outsider@example.com'), 'demo', { origin: EMBEDDER });
+    expect(response.status).toBe(409);
+    expect(response.headers.get('content-type')).toMatch(/application\/json/);
     expect(body.error.code).toBe('ERR_NOT_ENROLLED');
+    expect(response.headers.get('access-control-allow-origin')).toBe(EMBEDDER);
     expect(response.headers.getSetCookie()).toEqual([]);
-    expect((await system.session(student, 'second')).response.status).toBe(403);
+    expect((await system.session(student, 'second')).response.status).toBe(409);
   });
 
   it('answers 400 for a bad body or course id, naming the problem, with no cookies', async () => {
@@ -93,10 +95,10 @@ describe('CORS on /auth/session', () => {
 
   it('refuses a preflight and a request from any other origin, never echoing it or using *', async () => {
     const preflight = await fetch(`${system.url}/auth/session`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
-    expect(preflight.status).toBe(403);
+    expect(preflight.status).toBe(400);
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     const { response } = await system.session(student, 'demo', { origin: 'https://evil.example' });
-    expect(response.status).toBe(403);
+    expect(response.status).toBe(400);
     expect(response.headers.getSetCookie()).toEqual([]);
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });

@@ -104,7 +104,7 @@ describe('npm start, as a newcomer uses it', () => {
       headers: { authorization: `Bearer ${await token('outsider@example.com')}` },
       body: JSON.stringify({ courseId: 'demo' }),
     });
-    expect(session.status).toBe(403);
+    expect(session.status).toBe(409);
     expect(session.headers.getSetCookie()).toEqual([]);
   });
 
