@@ -43,6 +43,7 @@ describe('Pulumi.yaml -> index.mjs', () => {
       'lectern:cognitoRegion': 'eu-west-1',
       'lectern:cognitoUserPoolId': 'eu-west-1_AbCdEf123',
       'lectern:cognitoClientIds': JSON.stringify(['client-one']),
+      'lectern:cognitoHostedUiUrl': 'https://lectern-test.auth.eu-west-1.amazoncognito.com',
       'lectern:cognitoJwks': JSON.stringify(TEST_JWKS),
       'lectern:trustedPublicKeys': JSON.stringify([KEY_A.publicKeyPem]),
       'lectern:signingPrivateKey': KEY_A.privateKeyPem,

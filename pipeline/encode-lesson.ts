@@ -290,7 +290,7 @@ export async function encodeLesson(options: EncodeLessonOptions): Promise<Encode
     }
     await writeFile(join(staging, OUTPUT_NAMES.thumbnailsVtt), thumbnailsVtt(plan.thumbnails, plan.durationSeconds));
     await rm(join(staging, OUTPUT_NAMES.ffmpegMaster), { force: true });
-    const master = renderMasterPlaylist(measured);
+    const master = renderMasterPlaylist(measured, { poster: `${version}/${OUTPUT_NAMES.poster}`, thumbnails: `${version}/${OUTPUT_NAMES.thumbnailsVtt}` });
 
     // ---- publish: one rename for the version, then master.m3u8 last ----
     if (options.signal?.aborted) throw new PipelineError('interrupted', 'encode interrupted: nothing was published');

@@ -13,6 +13,7 @@ import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { parseMediaPlaylist, type MediaPlaylist } from './hls-playlist.ts';
 import { runProcess } from './run.ts';
+import { sessionDataLines, type LessonImages } from './lesson-session-data.ts';
 
 // ---------- MP4 init segment -> RFC 6381 codec strings (pure) ----------
 
@@ -172,12 +173,12 @@ export const START_SHORT_SIDE = 480;
  * authoring rules; hls.js too), so the best rendition of at most 480 lines goes first for a
  * fast first frame, then the rest from the top down.
  */
-export function renderMasterPlaylist(variants: readonly Variant[]): string {
+export function renderMasterPlaylist(variants: readonly Variant[], images: LessonImages = {}): string {
   const sorted = [...variants].sort((a, b) => b.bandwidth - a.bandwidth);
   const short = (v: Variant) => Math.min(v.width, v.height);
   const start = sorted.find((v) => short(v) <= START_SHORT_SIDE) ?? sorted[sorted.length - 1];
   const ordered = start ? [start, ...sorted.filter((v) => v !== start)] : sorted;
-  const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS'];
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS', ...sessionDataLines(images)];
   for (const v of ordered) {
     lines.push(
       `#EXT-X-STREAM-INF:BANDWIDTH=${v.bandwidth},AVERAGE-BANDWIDTH=${v.averageBandwidth},` +

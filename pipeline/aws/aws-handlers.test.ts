@@ -199,6 +199,13 @@ describe('completion handler: pure parts', () => {
     expect(out.playlists).toHaveLength(5);
   });
 
+  it("names MediaConvert's poster and image-stream thumbnails in the master, where the player reads them", () => {
+    const out = rewriteMasterPlaylist(MASTER, 'v0mwq8z3k0-1a2b', 'poster.0000001.jpg');
+    expect(out.text).toContain('#EXT-X-SESSION-DATA:DATA-ID="com.lectern.poster",VALUE="v0mwq8z3k0-1a2b/poster.0000001.jpg"');
+    expect(out.text).toContain('#EXT-X-SESSION-DATA:DATA-ID="com.lectern.thumbnails",VALUE="v0mwq8z3k0-1a2b/index_video_1_thumb.m3u8"');
+    expect(() => rewriteMasterPlaylist(MASTER, 'v0mwq8z3k0-1a2b', '../x.jpg')).toThrow(/unsafe URI/);
+  });
+
   it('refuses a playlist that names anything outside its folder', () => {
     expect(() => rewriteMasterPlaylist(MASTER.replace('index_video_1.m3u8', '../../other/index.m3u8'), 'v0mwq8z3k0-1a2b')).toThrow(/unsafe URI/);
     expect(() => rewriteMasterPlaylist(MASTER.replace('index_video_1.m3u8', 'https://evil.example/x.m3u8'), 'v0mwq8z3k0-1a2b')).toThrow(/unsafe URI/);

@@ -25,6 +25,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { isHandledJobState } from './job-states.ts';
+import { sessionDataLines } from '../lesson-session-data.ts';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   ConflictException,
@@ -130,7 +131,8 @@ export interface RewrittenMaster {
  * gets the version prefix. The start variant (best rendition with a short side of at most 480)
  * goes first, the others follow from the highest bandwidth down, as in the local master.
  */
-export function rewriteMasterPlaylist(text: string, version: string): RewrittenMaster {
+export function rewriteMasterPlaylist(text: string, version: string, posterKey?: string): RewrittenMaster {
+  // posterKey: the frame capture's key relative to the version folder, e.g. `poster.0000001.jpg`.
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
   if (lines[0] !== '#EXTM3U') throw new PublishError('MediaConvert playlist has no #EXTM3U header');
   const prefix = (uri: string): string => {
@@ -167,7 +169,13 @@ export function rewriteMasterPlaylist(text: string, version: string): RewrittenM
   const short = (v: { width: number; height: number }) => Math.min(v.width, v.height);
   const start = sorted.find((v) => short(v) > 0 && short(v) <= START_SHORT_SIDE) ?? sorted[sorted.length - 1]!;
   const ordered = [start, ...sorted.filter((v) => v !== start)];
-  const out = ['#EXTM3U', ...others, ...ordered.flatMap((v) => [v.inf, v.uri])];
+  // Where the poster and thumbnails are (lesson-session-data.ts): the poster is a frame capture
+  // named by MediaConvert, relative to the version folder; the thumbnails the image stream.
+  const images = sessionDataLines({
+    ...(posterKey !== undefined ? { poster: prefix(posterKey) } : {}),
+    ...(thumbnails !== undefined ? { thumbnails } : {}),
+  });
+  const out = ['#EXTM3U', ...images, ...others, ...ordered.flatMap((v) => [v.inf, v.uri])];
   return {
     text: `${out.join('\n')}\n`,
     playlists,
@@ -275,18 +283,18 @@ export function createCompletionHandler(config: CompletionHandlerConfig, deps: C
     const cmaf = change.outputGroups.find((g) => g.type === 'CMAF_GROUP' || g.type === 'HLS_GROUP');
     const masterKey = cmaf?.playlistFilePaths.map(ours).find((k): k is string => k !== null && k.endsWith('.m3u8'));
     if (!cmaf || !masterKey) throw new PublishError(`job ${change.jobId}: no HLS playlist under s3://${config.mediaBucket}/${versionPrefix}`);
-    const rewritten = rewriteMasterPlaylist(await readText(masterKey), change.version);
-    for (const relative of rewritten.playlists) {
-      await deps.s3.send(new HeadObjectCommand({ Bucket: config.mediaBucket, Key: `${prefix}/${relative}` })).catch((error: Error) => {
-        throw new PublishError(`job ${change.jobId}: ${prefix}/${relative} is missing (${error.name})`);
-      });
-    }
     const poster = change.outputGroups
       .filter((g) => g.type === 'FILE_GROUP')
       .flatMap((g) => g.outputs.flatMap((o) => o.outputFilePaths))
       .map(ours)
       .filter((k): k is string => k !== null && /\.jpe?g$/i.test(k))
       .pop();
+    const rewritten = rewriteMasterPlaylist(await readText(masterKey), change.version, poster?.slice(versionPrefix.length));
+    for (const relative of rewritten.playlists) {
+      await deps.s3.send(new HeadObjectCommand({ Bucket: config.mediaBucket, Key: `${prefix}/${relative}` })).catch((error: Error) => {
+        throw new PublishError(`job ${change.jobId}: ${prefix}/${relative} is missing (${error.name})`);
+      });
+    }
     const durationMs = Math.max(0, ...change.outputGroups.flatMap((g) => g.outputs.map((o) => o.durationInMs ?? 0)));
 
     // Last media write: the lesson becomes playable in its new version here, and only here.

@@ -13,11 +13,11 @@ import type { ErrorData, Level } from 'hls.js';
 import { chooseStartVariant, estimateBandwidth, pageLoadBandwidth, rememberBandwidth, type BandwidthEstimate, type StartChoice } from './abr.ts';
 import { PlayerError, toPlayerError } from './errors.ts';
 import { createLoaderClass } from './hls-loader.ts';
-import { parseMaster, parseMedia, segmentAt, versionFolder, type MasterPlaylist, type MediaPlaylist, type SubtitleRendition } from './m3u8.ts';
+import { imageStreamThumbnails, parseMaster, parseMedia, segmentAt, SESSION_DATA_IDS, type MasterPlaylist, type MediaPlaylist, type SubtitleRendition } from './m3u8.ts';
 import { loadHls, playbackPath } from './platform.ts';
 import { PrefetchCache, text } from './prefetch.ts';
-import { canonicalUrl, Session, Transport, type SessionInfo, type SessionModeSetting, type TokenProvider } from './session.ts';
-import { parseVtt, thumbnailIndex, type Thumbnail } from './vtt.ts';
+import { canonicalUrl, Session, Transport, type Fetched, type SessionInfo, type SessionModeSetting, type TokenProvider } from './session.ts';
+import { parseVtt, thumbnailIndex, vttThumbnails, type Thumbnail } from './vtt.ts';
 
 export interface LessonRef {
   readonly courseId: string;
@@ -226,7 +226,12 @@ export class Engine {
       () => undefined,
     );
 
-    const folder = versionFolder(start.variant.url);
+    // The publisher names the poster and thumbnails in the master (ffmpeg and MediaConvert
+    // name them differently): none named, none shown.
+    const image = (id: string) => {
+      const value = master.sessionData.get(id);
+      return value ? new URL(value, masterRes.url).href : '';
+    };
     return {
       lesson,
       masterUrl: masterRes.url,
@@ -235,8 +240,8 @@ export class Engine {
       media,
       startPosition: from,
       duration: media.duration,
-      posterUrl: new URL('poster.jpg', folder).href,
-      thumbnailsUrl: new URL('thumbs.vtt', folder).href,
+      posterUrl: image(SESSION_DATA_IDS.poster),
+      thumbnailsUrl: image(SESSION_DATA_IDS.thumbnails),
       firstSegment,
     };
   }
@@ -258,7 +263,7 @@ export class Engine {
     this.nativeRetried = false;
     this.cache.retain([lessonKey(prepared.lesson), ...this.warmedNext]);
     const session = this.transport(prepared.lesson.courseId).session;
-    this.options.video.poster = session.sign(prepared.posterUrl);
+    this.options.video.poster = prepared.posterUrl ? session.sign(prepared.posterUrl) : '';
     this.attaching = this.path === 'hls.js' ? this.attachHls(prepared, preload) : this.attachNative(prepared);
     return this.attaching;
   }
@@ -550,11 +555,14 @@ export class Engine {
 
   /** The scrub-thumbnail index (the pipeline's sprite + WebVTT), loaded once per lesson. */
   thumbnails(prepared: Prepared): Promise<((time: number) => Thumbnail | undefined) | null> {
+    if (!prepared.thumbnailsUrl) return Promise.resolve(null);
     let index = this.thumbs.get(prepared.thumbnailsUrl);
     if (!index) {
+      // A WebVTT sprite index (ffmpeg pipeline) or an image-stream playlist (MediaConvert).
+      const entries = (res: Fetched) => (new URL(res.url).pathname.endsWith('.m3u8') ? imageStreamThumbnails(text(res), res.url) : vttThumbnails(text(res), res.url));
       index = this.transport(prepared.lesson.courseId)
         .get(prepared.thumbnailsUrl)
-        .then((res) => (res.ok ? thumbnailIndex(text(res), res.url) : null))
+        .then((res) => (res.ok ? thumbnailIndex(entries(res)) : null))
         .catch(() => null);
       this.thumbs.set(prepared.thumbnailsUrl, index);
     }

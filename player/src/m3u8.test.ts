@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseAttributes, parseMaster, parseMedia, PlaylistError, segmentAt, versionFolder } from './m3u8.ts';
+import { imageStreamThumbnails, parseAttributes, parseMaster, parseMedia, PlaylistError, segmentAt, SESSION_DATA_IDS } from './m3u8.ts';
+import { thumbnailIndex } from './vtt.ts';
+import { SESSION_DATA_IDS as WRITTEN_IDS, sessionDataLines } from '../../pipeline/lesson-session-data.ts';
 
 const MASTER = `#EXTM3U
 #EXT-X-VERSION:7
@@ -64,7 +66,32 @@ describe('playlist parsing', () => {
     expect(segmentAt(p, 99)?.url).toMatch(/seg-00002/);
   });
 
-  it('finds the version folder that holds poster and thumbnails', () => {
-    expect(versionFolder('https://cdn.example/courses/c/l/v1/360p/index.m3u8')).toBe('https://cdn.example/courses/c/l/v1/');
+});
+
+describe('the poster and thumbnails a master names', () => {
+  it('reads what the publishers write (same DATA-IDs, values relative to the master)', () => {
+    expect(SESSION_DATA_IDS).toEqual(WRITTEN_IDS);
+    const text = ['#EXTM3U', ...sessionDataLines({ poster: 'v1/poster.0000001.jpg', thumbnails: 'v1/index_video_1_thumb.m3u8' }), '#EXT-X-STREAM-INF:BANDWIDTH=1', 'v1/a.m3u8'].join('\n');
+    const master = parseMaster(text, 'https://cdn/courses/c/l/master.m3u8');
+    expect(master.sessionData.get(SESSION_DATA_IDS.poster)).toBe('v1/poster.0000001.jpg');
+    expect(master.sessionData.get(SESSION_DATA_IDS.thumbnails)).toBe('v1/index_video_1_thumb.m3u8');
+    expect(parseMaster('#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\na.m3u8', 'https://cdn/m.m3u8').sessionData.size).toBe(0);
+  });
+
+  it("maps a time to its tile in MediaConvert's image-stream thumbnails", () => {
+    // As MediaConvert's image-based trick play writes it (EXT-X-TILES per segment).
+    const text = [
+      '#EXTM3U', '#EXT-X-TARGETDURATION:50', '#EXT-X-VERSION:7', '#EXT-X-MEDIA-SEQUENCE:1', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-IMAGES-ONLY',
+      '#EXTINF:50.000,', '#EXT-X-TILES:RESOLUTION=320x180,LAYOUT=5x2,DURATION=5.000', 'index_video_1_thumb.00001.jpg',
+      '#EXTINF:12.000,', '#EXT-X-TILES:RESOLUTION=320x180,LAYOUT=5x2,DURATION=5.000', 'index_video_1_thumb.00002.jpg',
+      '#EXT-X-ENDLIST',
+    ].join('\n');
+    const entries = imageStreamThumbnails(text, 'https://cdn/courses/c/l/v1/index_video_1_thumb.m3u8');
+    expect(entries).toHaveLength(10 + 3);
+    const at = thumbnailIndex(entries);
+    expect(at(0)).toEqual({ url: 'https://cdn/courses/c/l/v1/index_video_1_thumb.00001.jpg', x: 0, y: 0, width: 320, height: 180 });
+    expect(at(31)).toMatchObject({ url: expect.stringMatching(/00001\.jpg$/), x: 320, y: 180 });
+    expect(at(56)).toMatchObject({ url: expect.stringMatching(/00002\.jpg$/), x: 320, y: 0 });
+    expect(at(61.9)).toMatchObject({ url: expect.stringMatching(/00002\.jpg$/), x: 640, y: 0 });
   });
 });

@@ -1,3 +1,5 @@
+import type { TimedThumbnail } from './vtt.ts';
+
 /**
  * Just enough HLS playlist parsing for the player's own early fetches (RFC 8216): the master's
  * variants and subtitle renditions, a media playlist's init segment and segment timeline.
@@ -28,7 +30,15 @@ export interface MasterPlaylist {
   /** In playlist order: the first one is the author's start variant. */
   readonly variants: readonly Variant[];
   readonly subtitles: readonly SubtitleRendition[];
+  /** EXT-X-SESSION-DATA VALUEs by DATA-ID (see SESSION_DATA_IDS). */
+  readonly sessionData: ReadonlyMap<string, string>;
 }
+
+/**
+ * Where the publisher says the lesson's poster and scrub thumbnails are (relative URIs), the
+ * same ids pipeline/lesson-session-data.ts writes: ffmpeg and MediaConvert name them differently.
+ */
+export const SESSION_DATA_IDS = { poster: 'com.lectern.poster', thumbnails: 'com.lectern.thumbnails' } as const;
 
 export interface Segment {
   readonly url: string;
@@ -70,9 +80,15 @@ export function parseMaster(text: string, baseUrl: string): MasterPlaylist {
   const all = lines(text);
   const variants: Variant[] = [];
   const subtitles: SubtitleRendition[] = [];
+  const sessionData = new Map<string, string>();
   for (let i = 0; i < all.length; i++) {
     const line = all[i] ?? '';
-    if (line.startsWith('#EXT-X-STREAM-INF:')) {
+    if (line.startsWith('#EXT-X-SESSION-DATA:')) {
+      const attrs = parseAttributes(line.slice('#EXT-X-SESSION-DATA:'.length));
+      const id = attrs.get('DATA-ID');
+      const value = attrs.get('VALUE');
+      if (id && value !== undefined) sessionData.set(id, value);
+    } else if (line.startsWith('#EXT-X-STREAM-INF:')) {
       const attrs = parseAttributes(line.slice('#EXT-X-STREAM-INF:'.length));
       let uri = '';
       while (++i < all.length) {
@@ -109,10 +125,10 @@ export function parseMaster(text: string, baseUrl: string): MasterPlaylist {
   }
   if (variants.length === 0) {
     // A media playlist used as the source: one variant, itself.
-    if (all.some((l) => l.startsWith('#EXTINF:'))) return { variants: [{ url: baseUrl, bandwidth: 0 }], subtitles };
+    if (all.some((l) => l.startsWith('#EXTINF:'))) return { variants: [{ url: baseUrl, bandwidth: 0 }], subtitles, sessionData };
     throw new PlaylistError('master playlist lists no variants');
   }
-  return { variants, subtitles };
+  return { variants, subtitles, sessionData };
 }
 
 export function parseMedia(text: string, baseUrl: string): MediaPlaylist {
@@ -150,9 +166,35 @@ export function segmentAt(playlist: MediaPlaylist, position: number): Segment | 
 }
 
 /**
- * The pipeline publishes `<version>/<rendition>/index.m3u8` beside `<version>/poster.jpg` and
- * `<version>/thumbs.vtt`: the version folder is the variant URL two levels up.
+ * An image-stream media playlist (the thumbnails MediaConvert writes with image-based trick
+ * play; EXT-X-IMAGE-STREAM-INF in the master): each segment is a JPEG of LAYOUT columns x rows
+ * tiles, each tile RESOLUTION in size and DURATION seconds long, in reading order.
  */
-export function versionFolder(variantUrl: string): string {
-  return new URL('../', variantUrl).href;
+export function imageStreamThumbnails(text: string, baseUrl: string): TimedThumbnail[] {
+  const all = lines(text);
+  const out: TimedThumbnail[] = [];
+  let tiles: { w: number; h: number; cols: number; rows: number; duration: number } | null = null;
+  let extinf = 0;
+  let start = 0;
+  for (const line of all) {
+    if (line.startsWith('#EXT-X-TILES:')) {
+      const attrs = parseAttributes(line.slice('#EXT-X-TILES:'.length));
+      const size = /^(\d+)x(\d+)$/.exec(attrs.get('RESOLUTION') ?? '');
+      const layout = /^(\d+)x(\d+)$/.exec(attrs.get('LAYOUT') ?? '');
+      tiles = size && layout ? { w: +(size[1] as string), h: +(size[2] as string), cols: +(layout[1] as string), rows: +(layout[2] as string), duration: Number(attrs.get('DURATION')) } : null;
+    } else if (line.startsWith('#EXTINF:')) {
+      extinf = parseFloat(line.slice(8)) || 0;
+    } else if (line && !line.startsWith('#')) {
+      if (tiles && tiles.cols > 0 && tiles.rows > 0) {
+        const each = tiles.duration > 0 ? tiles.duration : extinf / (tiles.cols * tiles.rows);
+        const url = new URL(line, baseUrl).href;
+        for (let k = 0; k < tiles.cols * tiles.rows && k * each < extinf - 1e-6; k++) {
+          out.push({ start: start + k * each, end: Math.min(start + (k + 1) * each, start + extinf), thumb: { url, x: (k % tiles.cols) * tiles.w, y: Math.floor(k / tiles.cols) * tiles.h, width: tiles.w, height: tiles.h } });
+        }
+      }
+      start += extinf;
+      extinf = 0;
+    }
+  }
+  return out;
 }

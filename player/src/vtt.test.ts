@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimestamp, parseVtt, thumbnailIndex } from './vtt.ts';
+import { parseTimestamp, parseVtt, thumbnailIndex, vttThumbnails } from './vtt.ts';
 
 const THUMBS = `WEBVTT
 
@@ -25,7 +25,7 @@ describe('WebVTT', () => {
   });
 
   it('maps a time to its sprite cell, relative to the VTT URL', () => {
-    const at = thumbnailIndex(THUMBS, 'https://cdn/courses/c/l/v1/thumbs.vtt');
+    const at = thumbnailIndex(vttThumbnails(THUMBS, 'https://cdn/courses/c/l/v1/thumbs.vtt'));
     expect(at(0.5)).toEqual({ url: 'https://cdn/courses/c/l/v1/thumbs-000.jpg', x: 0, y: 0, width: 160, height: 90 });
     expect(at(1)?.x).toBe(160);
     expect(at(2.2)?.url).toMatch(/thumbs-001/);

@@ -38,13 +38,23 @@ export interface Thumbnail {
   readonly height: number;
 }
 
-/** The pipeline's sprite index: each cue's text is `thumbs-000.jpg#xywh=x,y,w,h`. */
-export function thumbnailIndex(text: string, vttUrl: string): (time: number) => Thumbnail | undefined {
-  const entries = parseVtt(text).flatMap((cue) => {
+export interface TimedThumbnail {
+  readonly start: number;
+  readonly end: number;
+  readonly thumb: Thumbnail;
+}
+
+/** The local pipeline's sprite index: each cue's text is `thumbs-000.jpg#xywh=x,y,w,h`. */
+export function vttThumbnails(text: string, vttUrl: string): TimedThumbnail[] {
+  return parseVtt(text).flatMap((cue) => {
     const m = /^([^#\s]+)#xywh=(\d+),(\d+),(\d+),(\d+)$/.exec(cue.text);
     if (!m) return [];
     return [{ start: cue.start, end: cue.end, thumb: { url: new URL(m[1] as string, vttUrl).href, x: +(m[2] as string), y: +(m[3] as string), width: +(m[4] as string), height: +(m[5] as string) } }];
   });
+}
+
+/** The thumbnail shown at `time`: a binary search over entries sorted by start. */
+export function thumbnailIndex(entries: readonly TimedThumbnail[]): (time: number) => Thumbnail | undefined {
   return (time) => {
     let lo = 0;
     let hi = entries.length - 1;
