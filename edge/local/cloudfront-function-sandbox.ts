@@ -293,21 +293,23 @@ const BUILTIN_ALLOWLIST: Record<string, { statics: string[]; proto: string[] }> 
     statics: ['create', 'defineProperties', 'defineProperty', 'freeze', 'getOwnPropertyDescriptor', 'getOwnPropertyDescriptors',
       'getOwnPropertyNames', 'getPrototypeOf', 'isExtensible', 'isFrozen', 'isSealed', 'keys', 'preventExtensions', 'seal',
       'assign', 'entries', 'values', 'is', 'setPrototypeOf'],
-    proto: ['hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toString', 'valueOf'],
+    proto: ['hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toString', 'valueOf', 'toLocaleString'],
   },
-  // The page's ES 5.1 list has no charCodeAt, localeCompare or toLocale*Case: they are gone here.
+  // The runtime "is compliant with ECMAScript 5.1" (functions-javascript-runtime-features.html):
+  // every ES 5.1 built-in is there even where the 2.0 page's lists (the ES 6+ additions) do not
+  // name it, such as charCodeAt, localeCompare, toLocale*Case and toLocaleString.
   String: {
     statics: ['fromCharCode', 'fromCodePoint'],
-    proto: ['charAt', 'concat', 'indexOf', 'lastIndexOf', 'match', 'replace', 'search', 'slice', 'split', 'substr', 'substring',
+    proto: ['charAt', 'charCodeAt', 'localeCompare', 'toLocaleLowerCase', 'toLocaleUpperCase', 'concat', 'indexOf', 'lastIndexOf', 'match', 'replace', 'search', 'slice', 'split', 'substr', 'substring',
       'toLowerCase', 'trim', 'toUpperCase', 'codePointAt', 'endsWith', 'includes', 'repeat', 'startsWith', 'padStart', 'padEnd',
       'trimStart', 'trimEnd', 'replaceAll', 'toString', 'valueOf'],
   },
   Number: {
     statics: ['EPSILON', 'MAX_SAFE_INTEGER', 'MIN_SAFE_INTEGER', 'MAX_VALUE', 'MIN_VALUE', 'NaN', 'NEGATIVE_INFINITY',
       'POSITIVE_INFINITY', 'isFinite', 'isInteger', 'isNaN', 'isSafeInteger', 'parseInt', 'parseFloat'],
-    proto: ['toExponential', 'toFixed', 'toPrecision', 'toString', 'valueOf'],
+    proto: ['toExponential', 'toFixed', 'toPrecision', 'toString', 'toLocaleString', 'valueOf'],
   },
-  Function: { statics: [], proto: ['apply', 'bind', 'call', 'arguments', 'caller'] },
+  Function: { statics: [], proto: ['apply', 'bind', 'call', 'toString', 'arguments', 'caller'] },
   RegExp: {
     statics: [],
     proto: ['global', 'ignoreCase', 'multiline', 'source', 'sticky', 'flags', 'exec', 'test', 'toString', 'lastIndex'],
@@ -316,7 +318,7 @@ const BUILTIN_ALLOWLIST: Record<string, { statics: string[]; proto: string[] }> 
     statics: ['isArray', 'of'],
     proto: ['concat', 'every', 'filter', 'forEach', 'indexOf', 'join', 'lastIndexOf', 'map', 'pop', 'push', 'reduce',
       'reduceRight', 'reverse', 'shift', 'slice', 'some', 'sort', 'splice', 'unshift', 'copyWithin', 'fill', 'find',
-      'findIndex', 'includes', 'toString'],
+      'findIndex', 'includes', 'toString', 'toLocaleString'],
   },
   ArrayBuffer: { statics: ['isView'], proto: ['slice', 'byteLength'] },
   Promise: {

@@ -27,6 +27,13 @@ let embedOrigin = '';
 let crossSiteOrigin = '';
 let url = '';
 const contexts: BrowserContext[] = [];
+/** Every request the local distribution answered (`<METHOD> <url> <status> ...`). */
+const distributionLog: string[] = [];
+/**
+ * Browsers send CORS preflights without cookies or a signed query, so CloudFront's key-group
+ * check refuses every preflight under /courses/*: the player must never cause one.
+ */
+const mediaPreflights = () => distributionLog.filter((line) => line.startsWith('OPTIONS /courses/'));
 
 function embedPage(query: URLSearchParams): string {
   const mode = query.get('mode') ?? 'auto';
@@ -58,7 +65,7 @@ beforeAll(async () => {
         { courseId: 'demo', lessonId: 'lesson-1', seconds: 12, title: 'Welcome' },
         { courseId: 'demo', lessonId: 'lesson-2', seconds: 12, title: 'The edge' },
       ],
-      { corsAllowedOrigins: [embedOrigin, crossSiteOrigin], encodeOptions: { ladder: TEST_LADDER } },
+      { corsAllowedOrigins: [embedOrigin, crossSiteOrigin], encodeOptions: { ladder: TEST_LADDER }, log: (line) => distributionLog.push(line) },
     ),
     launchChromium(),
   ]);
@@ -218,11 +225,15 @@ describe('the player in Chromium', () => {
     await throttle(cdp, null);
   }, 90_000);
 
-  it('seeks to keyframes (seek bar and keyboard) and previews the sprite thumbnail under the pointer', async () => {
+  it('shows the poster the master names, seeks to keyframes (seek bar and keyboard) and previews the sprite thumbnail under the pointer', async () => {
     const context = await device();
-    const page = await open(context, '/watch/demo/lesson-1');
     const sprites: number[] = [];
-    page.on('response', (r) => /thumbs-\d+\.jpg/.test(r.url()) && sprites.push(r.status()));
+    const posters: number[] = [];
+    context.on('response', (r) => /thumbs-\d+\.jpg/.test(r.url()) && sprites.push(r.status()));
+    context.on('response', (r) => /\/poster\.jpg/.test(r.url()) && posters.push(r.status()));
+    const page = await open(context, '/watch/demo/lesson-1');
+    await expect.poll(() => videoEval<string>(page, 'v.poster')).toMatch(/\/courses\/demo\/lesson-1\/v[^/]+\/poster\.jpg/);
+    await expect.poll(() => posters).toContain(200);
     await player(page).getByRole('button', { name: 'Play' }).first().click();
     await waitTime(page, 0.5);
 
@@ -498,6 +509,7 @@ describe('the player in Chromium', () => {
     expect(media.every((u) => !u.includes('Signature='))).toBe(true);
     await page.locator('lectern-player').getByRole('button', { name: 'Pause' }).click();
     await expect.poll(async () => (await serverProgress('student@example.com', 'demo', 'lesson-1')).position).toBeGreaterThan(1.5);
+    expect(mediaPreflights()).toEqual([]);
   }, 60_000);
 
   it('embeds on another site where third-party cookies are blocked, in cookie-less (signed query) mode', async () => {
@@ -529,6 +541,7 @@ describe('the player in Chromium', () => {
     // After the fallback every media request carries the signed policy in its query.
     const signed = media.slice(media.findIndex((u) => u.includes('Signature=')));
     expect(signed.length).toBeGreaterThan(3);
+    expect(mediaPreflights()).toEqual([]);
     expect(signed.every((u) => /[?&]Policy=[^&]+&Signature=[^&]+&Key-Pair-Id=/.test(u))).toBe(true);
   }, 60_000);
 });
