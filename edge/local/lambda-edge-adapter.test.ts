@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INCLUDE_BODY_LIMIT_BYTES, invokeViewerRequest, toViewerRequestEvent } from './lambda-edge-adapter.ts';
+import { GENERATED_RESPONSE_LIMIT_BYTES, INCLUDE_BODY_LIMIT_BYTES, invokeViewerRequest, toViewerRequestEvent } from './lambda-edge-adapter.ts';
 
 const input = {
   method: 'POST',
@@ -35,9 +35,21 @@ describe('the local Lambda@Edge adapter', () => {
     expect(result).toMatchObject({ failed: 503 });
   });
 
-  it('answers 502 for a throw, a pass-through without an origin, or a malformed response', async () => {
+  it('answers 503 for a throw (a function execution error, like a timeout)', async () => {
+    expect(await invokeViewerRequest(async () => { throw new Error('boom'); }, toViewerRequestEvent(input, false))).toMatchObject({ failed: 503 });
+  });
+
+  it('answers 502 for a generated response over 40 KB, a disallowed header or a body that is not base64', async () => {
     const event = toViewerRequestEvent(input, false);
-    expect(await invokeViewerRequest(async () => { throw new Error('boom'); }, event)).toMatchObject({ failed: 502 });
+    expect(await invokeViewerRequest(async () => ({ status: '200', body: 'a'.repeat(GENERATED_RESPONSE_LIMIT_BYTES + 1) }), event)).toMatchObject({ failed: 502 });
+    expect(await invokeViewerRequest(async () => ({ status: '200', body: 'a'.repeat(GENERATED_RESPONSE_LIMIT_BYTES - 200) }), event)).toMatchObject({ status: 200 });
+    expect(await invokeViewerRequest(async () => ({ status: '200', headers: { 'x-amz-cf-id': [{ key: 'X-Amz-Cf-Id', value: 'x' }] } }), event)).toMatchObject({ failed: 502 });
+    expect(await invokeViewerRequest(async () => ({ status: '200', headers: { connection: [{ key: 'Connection', value: 'close' }] } }), event)).toMatchObject({ failed: 502 });
+    expect(await invokeViewerRequest(async () => ({ status: '200', body: 'not base64!', bodyEncoding: 'base64' as const }), event)).toMatchObject({ failed: 502 });
+  });
+
+  it('answers 502 for a pass-through without an origin, or a malformed response', async () => {
+    const event = toViewerRequestEvent(input, false);
     expect(await invokeViewerRequest(async () => event.Records[0]!.cf.request, event)).toMatchObject({ failed: 502 });
     expect(await invokeViewerRequest(async () => ({ status: 'abc' }), event)).toMatchObject({ failed: 502 });
     expect(await invokeViewerRequest(async () => ({ status: '200', headers: { 'x-a': [{ key: 'X-B', value: 'v' }] } }), event)).toMatchObject({ failed: 502 });

@@ -1,9 +1,16 @@
 import type { CloudFrontHeaders, CloudFrontRequestEvent, CloudFrontResultResponse } from 'aws-lambda';
+import { isDisallowedHeader } from './cloudfront-function-sandbox.ts';
 
 /** Lambda@Edge's viewer-trigger timeout: CloudFront gives up after 5 s. */
 export const VIEWER_TIMEOUT_MS = 5000;
 /** With "include body", CloudFront passes at most 40 KB of a viewer request body, truncated beyond. */
 export const INCLUDE_BODY_LIMIT_BYTES = 40 * 1024;
+/**
+ * Quotas on Lambda@Edge (cloudfront-limits.html#limits-lambda-at-edge): a response generated
+ * by a viewer-request function, headers and body, is at most 40 KB; a larger one is a Lambda
+ * validation error.
+ */
+export const GENERATED_RESPONSE_LIMIT_BYTES = 40 * 1024;
 
 export interface ViewerRequestInput {
   readonly method: string;
@@ -61,8 +68,9 @@ export interface PlainResponse {
 
 /**
  * A generated response, checked the way CloudFront checks it: a numeric status, headers as
- * lists of {key, value}, body text or base64. Anything else is a Lambda validation error,
- * which CloudFront answers with 502.
+ * lists of {key, value} and none of the disallowed ones (edge-function-restrictions-all.html),
+ * body text or base64, at most 40 KB in all. Anything else is a Lambda validation error, which
+ * CloudFront answers with 502 (http-502-bad-gateway.html, "Lambda validation error").
  */
 export function fromGeneratedResponse(response: CloudFrontResultResponse): PlainResponse {
   const status = Number(response.status);
@@ -73,15 +81,23 @@ export function fromGeneratedResponse(response: CloudFrontResultResponse): Plain
     for (const entry of list) {
       if (typeof entry?.value !== 'string') throw new Error(`header ${name} has no string value`);
       if ((entry.key ?? name).toLowerCase() !== name) throw new Error(`header key ${entry.key} does not match ${name}`);
+      if (isDisallowedHeader(name)) throw new Error(`header ${name} may not be set by a Lambda@Edge function`);
       headers.push([entry.key ?? name, entry.value]);
     }
   }
   const text = response.body ?? '';
+  if (response.bodyEncoding === 'base64' && !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new Error('body is not valid base64');
   const body = response.bodyEncoding === 'base64' ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+  const size = body.length + headers.reduce((n, [name, value]) => n + name.length + value.length + 4, 0);
+  if (size > GENERATED_RESPONSE_LIMIT_BYTES) throw new Error(`generated response of ${size} bytes is over the ${GENERATED_RESPONSE_LIMIT_BYTES}-byte quota`);
   return { status, headers, body };
 }
 
-/** Runs a handler under the viewer timeout; a timeout or throw is what CloudFront reports as 503/502. */
+/**
+ * Runs a handler under the viewer timeout. A timeout or a throw is a function execution error
+ * (503, http-503-service-unavailable.html); a response CloudFront cannot use is a validation
+ * error (502).
+ */
 export async function invokeViewerRequest(
   handler: (event: CloudFrontRequestEvent) => Promise<unknown>,
   event: CloudFrontRequestEvent,
@@ -91,16 +107,21 @@ export async function invokeViewerRequest(
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
+  let result: unknown;
   try {
-    const result = await Promise.race([handler(event), timeout]);
-    if (result === 'timeout') return { failed: 503, reason: 'The Lambda function associated with the CloudFront distribution timed out.' };
-    if (!result || typeof result !== 'object' || !('status' in result)) {
-      return { failed: 502, reason: 'The cookie issuer must generate a response; forwarding /auth/* to an origin is not configured.' };
-    }
-    return fromGeneratedResponse(result as CloudFrontResultResponse);
+    result = await Promise.race([handler(event), timeout]);
   } catch (error) {
-    return { failed: 502, reason: `The Lambda function returned an invalid response or threw: ${(error as Error).message}` };
+    return { failed: 503, reason: `The Lambda function threw: ${(error as Error).message}` };
   } finally {
     clearTimeout(timer);
+  }
+  if (result === 'timeout') return { failed: 503, reason: 'The Lambda function associated with the CloudFront distribution timed out.' };
+  if (!result || typeof result !== 'object' || !('status' in result)) {
+    return { failed: 502, reason: 'The cookie issuer must generate a response; forwarding /auth/* to an origin is not configured.' };
+  }
+  try {
+    return fromGeneratedResponse(result as CloudFrontResultResponse);
+  } catch (error) {
+    return { failed: 502, reason: `The Lambda function returned an invalid response: ${(error as Error).message}` };
   }
 }

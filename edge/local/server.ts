@@ -7,6 +7,7 @@ import { parseRequestTarget } from './normalise-path.ts';
 import { readObject, readObjectAtPath } from './origin.ts';
 import { verifySignedRequest } from './signed-request.ts';
 import { fromFunctionResult, toFunctionEvent, type FunctionRunner } from './function-event.ts';
+import { CloudFrontFunctionError } from './cloudfront-function-sandbox.ts';
 
 export interface LocalDistributionOptions {
   readonly spec: DistributionSpec;
@@ -109,7 +110,17 @@ export function createDistributionHandler(options: LocalDistributionOptions): (r
       return send(await customErrorOr(result.status, result), behavior);
     }
 
-    const outcome = fromFunctionResult(await options.viewerRequest.run(toFunctionEvent({ method, uri, query: target.query, headers, viewerIp, host })));
+    let ran: Awaited<ReturnType<typeof options.viewerRequest.run>>;
+    try {
+      ran = await options.viewerRequest.run(toFunctionEvent({ method, uri, query: target.query, headers, viewerIp, host }));
+    } catch (error) {
+      // A function that throws, runs too long or returns what CloudFront cannot use: CloudFront
+      // answers 503 (execution error) or 502 (validation error), never runs the origin.
+      if (!(error instanceof CloudFrontFunctionError)) throw error;
+      note = `function ${error.kind} error: ${error.message}`;
+      return send(await customErrorOr(error.status, cloudFrontError(error.status, error.kind === 'validation' ? 'FunctionValidationError' : 'FunctionExecutionError', 'The CloudFront function associated with the CloudFront distribution failed.')), behavior);
+    }
+    const outcome = fromFunctionResult(ran);
     if (outcome.kind === 'response') return send(await customErrorOr(outcome.response.status, outcome.response), behavior);
     uri = outcome.uri;
 

@@ -1,0 +1,71 @@
+/**
+ * The emulated distribution's answers where edge code fails or refuses, checked against what
+ * CloudFront documents: function errors are CloudFront's 502/503 (never the emulator's own 500),
+ * and custom error responses apply to responses edge code generates too (edge/error-responses.ts).
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineDistribution } from '../distribution-spec.ts';
+import { loadCloudFrontFunction } from './cloudfront-function-sandbox.ts';
+import { createDistributionHandler } from './server.ts';
+
+let dir: string;
+const servers: Server[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lectern-server-'));
+  await mkdir(join(dir, 'player', 'errors'), { recursive: true });
+  await mkdir(join(dir, 'media'), { recursive: true });
+  await writeFile(join(dir, 'player', 'errors', '403.html'), '<!doctype html><title>403</title>the error page');
+  await writeFile(join(dir, 'player', 'index.html'), '<!doctype html><title>watch</title>');
+});
+afterAll(async () => {
+  for (const s of servers) await new Promise((r) => s.close(r));
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function distribution(functionBody: string, issuer: () => Promise<unknown>): Promise<string> {
+  const spec = defineDistribution({ corsAllowedOrigins: [], trustedKeys: [{ id: 'K2JCJMDEHXQW5F', publicKeyPem: 'unused' }] });
+  const handler = createDistributionHandler({
+    spec,
+    origins: { media: join(dir, 'media'), player: join(dir, 'player') },
+    viewerRequest: loadCloudFrontFunction(`async function handler(event) { var request = event.request; ${functionBody} }`, { timeoutMs: 100 }),
+    cookieIssuer: issuer,
+    scheme: 'http',
+  });
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('the local distribution, where edge code fails or refuses', () => {
+  it('answers a CloudFront Function that throws with 503, and one that returns garbage with 502', async () => {
+    const throwing = await distribution("throw new Error('boom');", async () => ({ status: '200' }));
+    expect((await fetch(`${throwing}/watch/demo/lesson-1`)).status).toBe(503);
+    const garbage = await distribution("return { statusCode: 'abc' };", async () => ({ status: '200' }));
+    expect((await fetch(`${garbage}/watch/demo/lesson-1`)).status).toBe(502);
+  });
+
+  it("replaces a 403 that the Lambda@Edge issuer generates with the custom error page, as CloudFront may", async () => {
+    const url = await distribution('return request;', async () => ({
+      status: '403',
+      headers: { 'content-type': [{ key: 'Content-Type', value: 'application/json' }] },
+      body: '{"error":{"code":"ERR_X"}}',
+    }));
+    const response = await fetch(`${url}/auth/session`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(403);
+    expect(await response.text()).toContain('the error page');
+  });
+
+  it('leaves an issuer error whose status has no custom error response as it is', async () => {
+    const url = await distribution('return request;', async () => ({ status: '409', body: '{"error":{"code":"ERR_NOT_ENROLLED"}}' }));
+    const response = await fetch(`${url}/auth/session`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(409);
+    expect(await response.json()).toEqual({ error: { code: 'ERR_NOT_ENROLLED' } });
+  });
+});
