@@ -8,6 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineDistribution } from '../distribution-spec.ts';
 import { loadCloudFrontFunction } from './cloudfront-function-sandbox.ts';
@@ -22,14 +24,20 @@ beforeAll(async () => {
   await mkdir(join(dir, 'media'), { recursive: true });
   await writeFile(join(dir, 'player', 'errors', '403.html'), '<!doctype html><title>403</title>the error page');
   await writeFile(join(dir, 'player', 'index.html'), '<!doctype html><title>watch</title>');
+  await mkdir(join(dir, 'media', 'courses', 'demo', 'lesson-1'), { recursive: true });
+  await writeFile(join(dir, 'media', 'courses', 'demo', 'lesson-1', 'master.m3u8'), '#EXTM3U\n');
 });
 afterAll(async () => {
   for (const s of servers) await new Promise((r) => s.close(r));
   await rm(dir, { recursive: true, force: true });
 });
 
+const KEY_ID = 'K2JCJMDEHXQW5F';
+const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const EMBEDDER = 'https://school.example';
+
 async function distribution(functionBody: string, issuer: () => Promise<unknown>): Promise<string> {
-  const spec = defineDistribution({ corsAllowedOrigins: [], trustedKeys: [{ id: 'K2JCJMDEHXQW5F', publicKeyPem: 'unused' }] });
+  const spec = defineDistribution({ corsAllowedOrigins: [EMBEDDER], trustedKeys: [{ id: KEY_ID, publicKeyPem: keys.publicKey }] });
   const handler = createDistributionHandler({
     spec,
     origins: { media: join(dir, 'media'), player: join(dir, 'player') },
@@ -67,5 +75,21 @@ describe('the local distribution, where edge code fails or refuses', () => {
     const response = await fetch(`${url}/auth/session`, { method: 'POST', body: '{}' });
     expect(response.status).toBe(409);
     expect(await response.json()).toEqual({ error: { code: 'ERR_NOT_ENROLLED' } });
+  });
+
+  it('refuses a CORS preflight under /courses/* (browsers send it without cookies); a signed URL gets the policy\'s preflight headers', async () => {
+    const url = await distribution('return request;', async () => ({ status: '200' }));
+    const preflight = { origin: EMBEDDER, 'access-control-request-method': 'GET', 'access-control-request-headers': 'range' };
+    const master = `${url}/courses/demo/lesson-1/master.m3u8`;
+    expect((await fetch(master, { method: 'OPTIONS', headers: preflight })).status).toBe(403);
+    const signed = getSignedUrl({ url: master, keyPairId: KEY_ID, privateKey: keys.privateKey, dateLessThan: new Date(Date.now() + 600_000).toISOString() });
+    const answered = await fetch(signed, { method: 'OPTIONS', headers: preflight });
+    expect(answered.status).toBe(200);
+    expect(answered.headers.get('access-control-allow-origin')).toBe(EMBEDDER);
+    expect(answered.headers.get('access-control-allow-methods')).toBe('GET, HEAD, OPTIONS');
+    expect(answered.headers.get('access-control-allow-headers')).toBe('Range, Content-Type');
+    expect(answered.headers.get('access-control-max-age')).toBe('600');
+    const plain = await fetch(signed, { headers: { origin: EMBEDDER } });
+    expect(plain.headers.get('access-control-allow-methods')).toBeNull();
   });
 });

@@ -60,7 +60,7 @@ export function createDistributionHandler(options: LocalDistributionOptions): (r
         const key = name.toLowerCase();
         headers.set(key, [...(headers.get(key) ?? []), [name, value]]);
       }
-      if (behavior) applyResponseHeadersPolicy(headers, behavior, req.headers.origin);
+      if (behavior) applyResponseHeadersPolicy(headers, behavior, req.headers.origin, method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined);
       const flat: string[] = [];
       for (const list of headers.values()) for (const [name, value] of list) flat.push(name, value);
       res.writeHead(response.status, flat);
@@ -153,7 +153,14 @@ export function createDistributionHandler(options: LocalDistributionOptions): (r
     return { ...response, status: custom.responseCode, headers: [...response.headers.filter(([n]) => !/^(etag|last-modified|cache-control)$/i.test(n)), ['Cache-Control', `max-age=${custom.errorCachingMinTtl}`]] };
   }
 
-  function applyResponseHeadersPolicy(headers: Map<string, [string, string][]>, behavior: Behavior, origin: string | string[] | undefined): void {
+  /**
+   * The CORS part of a response headers policy: for an allowlisted origin, Allow-Origin and
+   * Allow-Credentials, Expose-Headers, and on a preflight also Allow-Methods, Allow-Headers and
+   * Max-Age (ResponseHeadersPolicyCorsConfig in the CloudFront API reference). A preflight
+   * under /courses/* carries no cookies, so the key group refuses it before this runs to any
+   * use: the player must send only requests that need none.
+   */
+  function applyResponseHeadersPolicy(headers: Map<string, [string, string][]>, behavior: Behavior, origin: string | string[] | undefined, preflight: boolean): void {
     for (const [name, value] of Object.entries(spec.securityHeaders)) headers.set(name, [[name, value]]);
     if (behavior.responseHeaders !== 'media-cors') return;
     const { cors } = spec;
@@ -161,6 +168,11 @@ export function createDistributionHandler(options: LocalDistributionOptions): (r
       headers.set('access-control-allow-origin', [['Access-Control-Allow-Origin', origin]]);
       headers.set('access-control-allow-credentials', [['Access-Control-Allow-Credentials', 'true']]);
       headers.set('access-control-expose-headers', [['Access-Control-Expose-Headers', cors.exposeHeaders.join(', ')]]);
+      if (preflight) {
+        headers.set('access-control-allow-methods', [['Access-Control-Allow-Methods', cors.allowedMethods.join(', ')]]);
+        headers.set('access-control-allow-headers', [['Access-Control-Allow-Headers', cors.allowedHeaders.join(', ')]]);
+        headers.set('access-control-max-age', [['Access-Control-Max-Age', String(cors.maxAgeSeconds)]]);
+      }
     }
     headers.set('vary', [['Vary', 'Origin']]);
   }
