@@ -19,7 +19,8 @@ import { createJwksSource } from '../cookie-issuer/jwks-source.ts';
 import { createTokenVerifier } from '../cookie-issuer/jwt-verifier.ts';
 import type { JSONWebKeySet } from 'jose';
 import { isCourseId, isLessonId } from '../course-id.ts';
-import { isLecternError } from '../errors.ts';
+import { isLecternError, type ErrorCode } from '../errors.ts';
+import { errorResponse } from '../error-responses.ts';
 import { TABLES, tableName } from '../../tables/schema.ts';
 import type { ProgressRecord, ProgressUpdate } from '../../player/src/progress-contract.ts';
 
@@ -151,7 +152,11 @@ export function createProgressRoute(options: ProgressRouteOptions): (req: Incomi
     res.end(JSON.stringify(body));
   }
 
-  const refuse = (req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string) => reply(req, res, status, { error: { code, message } });
+  // Statuses from the one table (edge/error-responses.ts); the messages name this API's rules.
+  const refuse = (req: IncomingMessage, res: ServerResponse, code: ErrorCode, message: string, extra: Record<string, string> = {}) => {
+    const { status, retryAfter } = errorResponse(code);
+    reply(req, res, status, { error: { code, message } }, { ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}), ...extra });
+  };
 
   function readBody(req: IncomingMessage): Promise<string | null> {
     return new Promise((resolve) => {
@@ -171,9 +176,9 @@ export function createProgressRoute(options: ProgressRouteOptions): (req: Incomi
     const method = (req.method ?? 'GET').toUpperCase();
     const origin = req.headers.origin;
     if (typeof origin === 'string' && origin !== `http://${req.headers.host}` && !options.corsAllowedOrigins.includes(origin)) {
-      if (method === 'OPTIONS') return refuse(req, res, 400, 'ERR_ORIGIN_NOT_ALLOWED', 'This origin may not call the progress API.');
+      if (method === 'OPTIONS') return refuse(req, res, 'ERR_ORIGIN_NOT_ALLOWED', 'This origin may not call the progress API.');
       // A beacon from a foreign origin cannot read the answer anyway; refuse before any write.
-      if (method !== 'GET') return refuse(req, res, 400, 'ERR_ORIGIN_NOT_ALLOWED', 'This origin may not call the progress API.');
+      if (method !== 'GET') return refuse(req, res, 'ERR_ORIGIN_NOT_ALLOWED', 'This origin may not call the progress API.');
     }
     if (method === 'OPTIONS') {
       return reply(req, res, 204, undefined, {
@@ -184,8 +189,8 @@ export function createProgressRoute(options: ProgressRouteOptions): (req: Incomi
     }
     const parts = path.slice(PROGRESS_PREFIX.length).split('/');
     const [courseId, lessonId] = parts;
-    if (parts.length !== 2 || !isCourseId(courseId) || !isLessonId(lessonId)) return refuse(req, res, 404, 'ERR_NOT_FOUND', 'Use /api/progress/<course>/<lesson>.');
-    if (!['GET', 'PUT', 'POST'].includes(method)) return reply(req, res, 405, { error: { code: 'ERR_METHOD_NOT_ALLOWED', message: 'Use GET, PUT or POST.' } }, { allow: 'GET, PUT, POST, OPTIONS' });
+    if (parts.length !== 2 || !isCourseId(courseId) || !isLessonId(lessonId)) return refuse(req, res, 'ERR_NOT_FOUND', 'Use /api/progress/<course>/<lesson>.');
+    if (!['GET', 'PUT', 'POST'].includes(method)) return refuse(req, res, 'ERR_METHOD_NOT_ALLOWED', 'Use GET, PUT or POST.', { allow: 'GET, PUT, POST, OPTIONS' });
 
     let token: string | undefined;
     let body: unknown;
@@ -194,26 +199,26 @@ export function createProgressRoute(options: ProgressRouteOptions): (req: Incomi
     }
     if (method === 'PUT' || method === 'POST') {
       const raw = await readBody(req);
-      if (raw === null) return refuse(req, res, 400, 'ERR_BAD_BODY', `The body must be JSON under ${MAX_BODY_BYTES} bytes.`);
+      if (raw === null) return refuse(req, res, 'ERR_BAD_BODY', `The body must be JSON under ${MAX_BODY_BYTES} bytes.`);
       try {
         body = JSON.parse(raw);
       } catch {
-        return refuse(req, res, 400, 'ERR_BAD_BODY', 'The body must be JSON.');
+        return refuse(req, res, 'ERR_BAD_BODY', 'The body must be JSON.');
       }
       if (method === 'POST') {
         const t = (body as { token?: unknown } | null)?.token;
         token = typeof t === 'string' ? t : undefined;
       }
     }
-    if (!token) return reply(req, res, 401, { error: { code: 'ERR_TOKEN_MISSING', message: 'Sign in first: send Authorization: Bearer <token>.' } }, { 'www-authenticate': 'Bearer realm="lectern"' });
+    if (!token) return refuse(req, res, 'ERR_TOKEN_MISSING', 'Sign in first: send Authorization: Bearer <token>.', { 'www-authenticate': 'Bearer realm="lectern"' });
 
     let userId: string;
     try {
       userId = (await verifier.verify(token, now())).sub;
     } catch (error) {
       const code = isLecternError(error) ? error.code : 'ERR_TOKEN_MALFORMED';
-      if (code === 'ERR_JWKS_UNAVAILABLE') return reply(req, res, 503, { error: { code, message: 'Try again shortly.' } }, { 'retry-after': '5' });
-      return reply(req, res, 401, { error: { code, message: 'The bearer token is not valid.' } }, { 'www-authenticate': 'Bearer realm="lectern", error="invalid_token"' });
+      if (code === 'ERR_JWKS_UNAVAILABLE') return refuse(req, res, code, 'Try again shortly.');
+      return refuse(req, res, code, 'The bearer token is not valid.', { 'www-authenticate': 'Bearer realm="lectern", error="invalid_token"' });
     }
 
     try {
@@ -222,9 +227,9 @@ export function createProgressRoute(options: ProgressRouteOptions): (req: Incomi
       try {
         update = parseUpdate(body);
       } catch (error) {
-        return refuse(req, res, 400, 'ERR_BAD_BODY', (error as Error).message);
+        return refuse(req, res, 'ERR_BAD_BODY', (error as Error).message);
       }
-      if (!(await options.store.isEnrolled(userId, courseId))) return refuse(req, res, 409, 'ERR_NOT_ENROLLED', 'You are not enrolled in this course.');
+      if (!(await options.store.isEnrolled(userId, courseId))) return refuse(req, res, 'ERR_NOT_ENROLLED', 'You are not enrolled in this course.');
       const record = await options.store.put(userId, courseId, lessonId, update, now());
       options.log?.(`progress ${courseId}/${lessonId} ${update.position}/${update.duration}${record.completedNow ? ' completed' : ''}`);
       if (method === 'POST') return reply(req, res, 204);

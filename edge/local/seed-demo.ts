@@ -6,7 +6,7 @@ import { dynamoClient } from '../../tables/client.ts';
 import { DEFAULT_TABLE_PREFIX } from '../../tables/schema.ts';
 import { encodeLesson } from '../../pipeline/encode-lesson.ts';
 import { resolveFfmpegTools } from '../../pipeline/ffmpeg-path.ts';
-import { createProgressWriter, type BarStream } from '../../pipeline/progress.ts';
+import { createProgressWriter } from '../../pipeline/progress.ts';
 import { DEMO_LESSONS } from './demo-data.ts';
 import { LOCAL_REGION, type LocalSystem } from './start.ts';
 
@@ -15,11 +15,7 @@ import { LOCAL_REGION, type LocalSystem } from './start.ts';
  * a tone), run through the real encoding pipeline, so what a newcomer watches is exactly what
  * `lectern encode` publishes. Lessons already published are skipped.
  */
-export async function seedDemoMedia(
-  system: LocalSystem,
-  log: (line: string) => void,
-  progressStream: BarStream = process.stdout,
-): Promise<void> {
+export async function seedDemoMedia(system: LocalSystem, log: (line: string) => void): Promise<void> {
   const missing = DEMO_LESSONS.filter((l) => !existsSync(join(system.mediaRoot, 'courses', l.courseId, l.lessonId, 'master.m3u8')));
   if (missing.length === 0) return;
   const ffmpeg = await resolveFfmpegTools();
@@ -34,7 +30,7 @@ export async function seedDemoMedia(
         const source = join(sources, `${lesson.courseId}-${lesson.lessonId}.mp4`);
         await synthesize(ffmpeg.ffmpeg, source, lesson.seconds, DEMO_LESSONS.indexOf(lesson));
         const n = missing.indexOf(lesson) + 1;
-        const bar = createProgressWriter(progressStream, `demo ${n}/${missing.length} ${lesson.courseId}/${lesson.lessonId}`);
+        const bar = createProgressWriter(process.stdout, `demo ${n}/${missing.length} ${lesson.courseId}/${lesson.lessonId}`);
         await encodeLesson({
           onProgress: (p) => bar.update(p),
           input: source,
