@@ -133,8 +133,7 @@ export function createDistributionHandler(options: LocalDistributionOptions): (r
       ...(typeof req.headers['if-modified-since'] === 'string' ? { ifModifiedSince: req.headers['if-modified-since'] } : {}),
     });
     const response = originResponse(object);
-    if (spec.customErrorResponses.some((e) => e.errorCode === object.status)) return send(await customErrorOr(object.status, response), behavior);
-    return send(response, behavior);
+    return send(await customErrorOr(object.status, response), behavior);
   }
 
   /**
