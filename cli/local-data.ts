@@ -13,8 +13,9 @@
 import { ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataFolderBusyError, startDynalite } from '../edge/local/dynamo-server.ts';
-import { dataPaths, LOCAL_REGION } from '../edge/local/start.ts';
+import { DataFolderBusyError, startDynalite } from '../emulator/dynamodb/dynalite.ts';
+import { dataPaths } from '../local/data-paths.ts';
+import { LOCAL_REGION } from '../local/stack-config.ts';
 import { dynamoClient } from '../tables/client.ts';
 import { ensureTables } from '../tables/ensure-tables.ts';
 import { DEFAULT_TABLE_PREFIX } from '../tables/schema.ts';

@@ -1,6 +1,6 @@
-import { DEMO_USERS } from '../edge/local/demo-data.ts';
-import { DEFAULT_PORT, startLocalSystem } from '../edge/local/start.ts';
-import { seedDemoMedia } from '../edge/local/seed-demo.ts';
+import { DEMO_USERS } from '../local/demo-data.ts';
+import { DEFAULT_PORT, startLocalSystem } from '../local/start.ts';
+import { seedDemoMedia } from '../local/seed-demo.ts';
 import { dataDirFromEnv, portFromEnv } from './env.ts';
 
 /** `lectern start` (npm start): the whole system on loopback, with the demo course. */

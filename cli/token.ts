@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLocalIdp, loadIdpKeys } from '../edge/local/idp.ts';
-import { DEFAULT_PORT } from '../edge/local/start.ts';
+import { cognitoIssuerUrl } from '../infra/stack-config.ts';
+import { createLocalIdp, LOCAL_USER_POOL_ID, loadIdpKeys } from '../local/idp.ts';
+import { LOCAL_REGION } from '../local/stack-config.ts';
+import { DEFAULT_PORT } from '../local/start.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { dataDirFromEnv } from './env.ts';
 
@@ -17,11 +19,12 @@ export async function tokenCommand(argv: readonly string[]): Promise<number> {
   }
   const dataDir = dataDirFromEnv();
   const runtimeFile = join(dataDir, 'runtime.json');
-  // The issuer is the running IdP's; before the first start it is the default port's.
+  // The running IdP's URL; before the first start, the default port's. Its tokens carry the
+  // local stack's Cognito issuer, which the deployed issuer is pinned to.
   const idpUrl = existsSync(runtimeFile)
     ? (JSON.parse(readFileSync(runtimeFile, 'utf8')) as { idpUrl: string }).idpUrl
     : `http://127.0.0.1:${Number(process.env['PORT'] ?? DEFAULT_PORT) + 1}`;
-  const idp = createLocalIdp({ baseUrl: idpUrl, keys: await loadIdpKeys(dataDir) });
+  const idp = createLocalIdp({ baseUrl: idpUrl, keys: await loadIdpKeys(dataDir), issuer: cognitoIssuerUrl(LOCAL_REGION, LOCAL_USER_POOL_ID) });
   process.stdout.write(`${await idp.mint({ email, use: flags['id'] ? 'id' : 'access', ttlSeconds })}\n`);
   return 0;
 }

@@ -19,6 +19,21 @@ describe('the distribution spec', () => {
     expect(behaviorFor(spec, '/').pathPattern).toBe('*');
   });
 
+  it('sends /api/progress/... to the progress-api Lambda@Edge, with the body, no origin and no cache, before the default', () => {
+    const api = behaviorFor(spec, '/api/progress/demo/lesson-1');
+    expect(api).toMatchObject({
+      pathPattern: '/api/*',
+      protection: 'bearer-token',
+      origin: 'none',
+      viewerRequest: { kind: 'lambda-edge', name: 'progress-api', event: 'viewer-request', includeBody: true },
+      cachePolicy: 'disabled',
+      responseHeaders: 'security-only',
+    });
+    expect(api.allowedMethods).toEqual(expect.arrayContaining(['GET', 'PUT', 'POST', 'OPTIONS']));
+    expect(spec.behaviors.map((b) => b.pathPattern)).toContain('/api/*');
+    expect(behaviorFor(spec, '/auth/session').viewerRequest).toMatchObject({ name: 'cookie-issuer' });
+  });
+
   it('protects every /courses/ path with the trusted key group and only that', () => {
     const protectedPatterns = spec.behaviors.filter((b) => b.protection === 'trusted-key-group').map((b) => b.pathPattern);
     expect(protectedPatterns).toEqual(['/courses/*']);

@@ -1,7 +1,9 @@
 /**
- * The distribution, declared once. The local emulator (edge/local) and the Pulumi program
- * (infra/) both build from `defineDistribution`, so behaviors, their order, protection, edge
- * code, error responses, CORS and the key group cannot drift between laptop and AWS.
+ * The distribution, declared once, as the Pulumi program's input (infra/ builds the
+ * CloudFront resources from `defineDistribution`). The local system serves what the program
+ * deploys from it (emulator/cloudfront/deployed-distribution.ts), so behaviors, their order,
+ * protection, edge code, error responses, CORS and the key group cannot drift between laptop
+ * and AWS.
  */
 
 export type Protection =
@@ -12,13 +14,16 @@ export type Protection =
   /** No CloudFront check: the edge function verifies a bearer token itself. */
   | 'bearer-token';
 
+/** The Lambda@Edge functions; infra deploys one per name and associates it by this name. */
+export type LambdaEdgeName = 'cookie-issuer' | 'progress-api';
+
 export type EdgeCode =
   | { readonly kind: 'cloudfront-function'; readonly name: 'viewer-request'; readonly event: 'viewer-request' }
   | {
       readonly kind: 'lambda-edge';
-      readonly name: 'cookie-issuer';
+      readonly name: LambdaEdgeName;
       readonly event: 'viewer-request';
-      /** The issuer reads the JSON body ({"courseId"}), so CloudFront must pass it on. */
+      /** Both read the request body (the issuer {"courseId"}, the progress API its reports), so CloudFront must pass it on. */
       readonly includeBody: true;
     };
 
@@ -133,6 +138,18 @@ export function defineDistribution(input: DistributionInput): DistributionSpec {
       playerBehavior('/watch/*', 'The player page; it holds no media, so anyone may load it and sign in.'),
       playerBehavior('/player/*', 'Player JavaScript and styles.'),
       playerBehavior('/errors/*', 'Static error pages, such as the 403 page that leads back to the lesson.'),
+      {
+        pathPattern: '/api/*',
+        protection: 'bearer-token',
+        origin: 'none',
+        viewerRequest: { kind: 'lambda-edge', name: 'progress-api', event: 'viewer-request', includeBody: true },
+        allowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'],
+        cachePolicy: 'disabled',
+        // CORS for embeds on other origins is the function's own (its config holds the same
+        // allowlist), as for /auth/*: the media CORS policy would answer preflights itself.
+        responseHeaders: 'security-only',
+        why: 'The progress API (resume, page-hide beacons, completion decided from what was watched): the function verifies a Cognito JWT and the enrollment, reads the lesson\'s real duration and writes the progress table; every response is generated at the edge and never cached.',
+      },
     ],
     defaultBehavior: playerBehavior('*', 'Everything else falls to the player bucket, which holds nothing private.'),
     customErrorResponses: [
@@ -165,14 +182,14 @@ export function assertCorsOrigin(origin: string): void {
 }
 
 /**
- * CloudFront path-pattern matching: case-sensitive, `*` any run of characters, `?` one.
+ * CloudFront path-pattern matching: case-sensitive, `*` any run of characters, `?` exactly one,
+ * the leading `/` optional ("Path pattern" in the distribution settings reference:
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesCacheBehavior.html#DownloadDistValuesPathPattern).
  * Behaviors are tried in order and the first match wins; the default catches the rest.
  */
 export function matchesPathPattern(pattern: string, path: string): boolean {
-  const regex = new RegExp(
-    '^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$',
-    's',
-  );
+  const anchored = pattern === '*' || pattern.startsWith('/') ? pattern : `/${pattern}`;
+  const regex = new RegExp('^' + anchored.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 's');
   return regex.test(path);
 }
 

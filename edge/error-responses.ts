@@ -27,7 +27,9 @@ export const ERROR_RESPONSES: Readonly<Record<ErrorCode, ErrorResponse>> = {
   ERR_BAD_COURSE_ID: { status: 400, message: 'The course id is not valid.' },
   ERR_BAD_LESSON_ID: { status: 400, message: 'The lesson id is not valid.' },
   ERR_BAD_HOST: { status: 400, message: 'This host is not served here.' },
-  ERR_ORIGIN_NOT_ALLOWED: { status: 400, message: 'This origin may not call the session endpoint.' },
+  ERR_ORIGIN_NOT_ALLOWED: { status: 400, message: 'This origin may not call this endpoint (it is not on the CORS allowlist).' },
+  ERR_BAD_PROGRESS: { status: 400, message: 'Progress must be JSON like {"position": seconds}, a position inside the lesson.' },
+  ERR_BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   ERR_TOKEN_MISSING: { status: 401, message: 'Sign in first: send Authorization: Bearer <token>.' },
   ERR_TOKEN_MALFORMED: { status: 401, message: 'The bearer token is not a well-formed JWT.' },
   ERR_TOKEN_TOO_LARGE: { status: 401, message: 'The bearer token is too large.' },
@@ -53,6 +55,7 @@ export const ERROR_RESPONSES: Readonly<Record<ErrorCode, ErrorResponse>> = {
   ERR_LESSON_MAP_UNAVAILABLE: { status: 503, message: 'The next lesson cannot be looked up right now.', retryAfter: 5 },
   ERR_LESSONS_UNAVAILABLE: { status: 503, message: 'The lesson cannot be looked up right now; try again shortly.', retryAfter: 5 },
   ERR_ENCODE_UNAVAILABLE: { status: 503, message: 'This lesson cannot be prepared right now; try again shortly.', retryAfter: 10 },
+  ERR_PROGRESS_UNAVAILABLE: { status: 503, message: 'Progress cannot be saved right now; try again shortly.', retryAfter: 5 },
   ERR_INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 };
 

@@ -16,6 +16,8 @@ export interface ArtifactPaths {
   readonly viewerRequest: string;
   /** The cookie issuer's bundle; config.json is generated beside it in the deployment zip. */
   readonly cookieIssuer: string;
+  /** The progress API's bundle (Lambda@Edge on /api/*); config.json is generated beside it. */
+  readonly progressApi: string;
   /** Folder holding the upload trigger's index.mjs (ESM, export `handler`). */
   readonly uploadTrigger: string;
   /** Folder holding the completion handler's index.mjs (ESM, export `handler`). */
@@ -26,6 +28,7 @@ export function defaultArtifactPaths(root: string = REPO_ROOT): ArtifactPaths {
   return {
     viewerRequest: path.join(root, 'dist', 'edge', 'viewer-request.js'),
     cookieIssuer: path.join(root, 'dist', 'edge', 'cookie-issuer', 'index.mjs'),
+    progressApi: path.join(root, 'dist', 'edge', 'progress-api', 'index.mjs'),
     uploadTrigger: path.join(root, 'dist', 'pipeline', 'upload-trigger'),
     completionHandler: path.join(root, 'dist', 'pipeline', 'completion-handler'),
   };
@@ -43,6 +46,7 @@ export interface LoadedArtifacts {
   readonly viewerRequestCode: string;
   readonly viewerRequest: ArtifactFile;
   readonly cookieIssuer: ArtifactFile;
+  readonly progressApi: ArtifactFile;
   readonly uploadTrigger: ArtifactFile;
   readonly completionHandler: ArtifactFile;
 }
@@ -69,6 +73,7 @@ export function loadArtifacts(paths: ArtifactPaths = defaultArtifactPaths()): Lo
     viewerRequestCode: readFileSync(paths.viewerRequest, 'utf8'),
     viewerRequest,
     cookieIssuer: describe(paths.cookieIssuer, edge),
+    progressApi: describe(paths.progressApi, edge),
     uploadTrigger: describe(path.join(paths.uploadTrigger, 'index.mjs'), pipeline),
     completionHandler: describe(path.join(paths.completionHandler, 'index.mjs'), pipeline),
   };

@@ -31,11 +31,14 @@ describe('npx lectern audit', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('# lectern edge audit: stack `sample`');
     expect(stdout).toContain('**No mandatory policy violations.**');
-    for (const pattern of ['/auth/*', '/courses/*', '/watch/*', '/player/*', '/errors/*']) expect(stdout).toContain(`| \`${pattern}\` |`);
+    for (const pattern of ['/auth/*', '/courses/*', '/watch/*', '/player/*', '/errors/*', '/api/*']) expect(stdout).toContain(`| \`${pattern}\` |`);
     expect(stdout).toMatch(/\| `\/courses\/\*` \| \*\*signed cookie or signed URL\*\*/);
     expect(stdout).toMatch(/\| `\/auth\/\*` \| \*\*bearer token\*\*/);
     expect(stdout).toMatch(/\| `\/watch\/\*` \| \*\*public\*\*/);
     expect(stdout).toContain('Lambda@Edge lectern-sample-cookie-issuer v1 (nodejs22.x, us-east-1, viewer-request, request body)');
+    expect(stdout).toMatch(/\| `\/api\/\*` \| \*\*bearer token\*\*: anyone may call; the progress API verifies a Cognito JWT, the enrollment and the published lesson itself/);
+    expect(stdout).toContain('Lambda@Edge lectern-sample-progress-api v1 (nodejs22.x, us-east-1, viewer-request, request body)');
+    expect(stdout).toContain('answered by the progress API: credentials for https://school.example');
     expect(stdout).toContain('path, no cookies, no query strings, no headers');
     expect(stdout).toContain('Path=/courses/<course>/; Secure; HttpOnly; SameSite=None');
     expect(stdout).toContain('valid 7200 s');
@@ -54,8 +57,13 @@ describe('npx lectern audit', () => {
       ['/watch/*', 'public'],
       ['/player/*', 'public'],
       ['/errors/*', 'public'],
+      ['/api/*', 'bearer token'],
       ['*', 'public'],
     ]);
+    expect(report.edgeCode.map((e) => [e.name, e.kind, e.artifact])).toEqual(expect.arrayContaining([
+      ['lectern-sample-cookie-issuer', 'Lambda@Edge', expect.stringMatching(/cookie-issuer\/index\.mjs \+ generated config\.json$/)],
+      ['lectern-sample-progress-api', 'Lambda@Edge', expect.stringMatching(/progress-api\/index\.mjs \+ generated config\.json$/)],
+    ]));
     expect(report.cookies.policyLifetimeSeconds).toBe(7200);
     expect(report.keyGroup.members).toHaveLength(1);
     expect(report.violations).toEqual([]);

@@ -248,6 +248,8 @@ describe('CORS, cache keys, caching, functions, headers, IAM', () => {
     const media = distribution['orderedCacheBehaviors'].find((b: Props) => b.pathPattern === '/courses/*').cachePolicyId;
     expect(media).not.toBe(MANAGED_CACHING_DISABLED);
     expect(await check(name, T.distribution, withBehavior(distribution, '/auth/*', (b) => (b['cachePolicyId'] = media)))).toEqual([`behavior /auth/* exchanges tokens but is cacheable (cache policy ${media})`]);
+    // The progress API reads bearer tokens (beacons carry theirs in the body) and personal records: never cached either.
+    expect(await check(name, T.distribution, withBehavior(distribution, '/api/*', (b) => (b['cachePolicyId'] = media)))).toEqual([`behavior /api/* exchanges tokens but is cacheable (cache policy ${media})`]);
   });
 
   it('cloudfront-function-runtime', async () => {

@@ -7,6 +7,8 @@ import path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseIssuerConfig } from '../edge/cookie-issuer/config.ts';
+import { matchesPathPattern } from '../edge/distribution-spec.ts';
+import { parseProgressApiConfig } from '../edge/progress-api/config.ts';
 import { TABLES } from '../tables/schema.ts';
 import { MissingArtifactError } from './artifacts.ts';
 import { evaluatePolicies } from './audit/evaluate.ts';
@@ -206,6 +208,86 @@ describe('the cookie issuer (Lambda@Edge)', () => {
   });
 });
 
+describe('the progress API (Lambda@Edge)', () => {
+  /** CloudFront's choice for a path: the first matching ordered behavior, else the default. */
+  const behaviorFor = (r: ProgramRun, requestPath: string): Behavior =>
+    behaviors(r).find((b) => matchesPathPattern(b.pathPattern, requestPath)) ?? { ...r.one(T.dist).inputs['defaultCacheBehavior'], pathPattern: '*' };
+
+  it('is what the deployed distribution runs for /api/progress/...: its numbered us-east-1 version, with the body, never cached, HTTPS only', () => {
+    const fn = program.one(T.lambda, 'progress-api');
+    const provider = program.providerOf(fn);
+    expect(provider.name).toBe('edge-us-east-1');
+    expect(provider.props['region']).toBe('us-east-1');
+    expect(fn.inputs['publish']).toBe(true);
+    expect(fn.state['qualifiedArn']).toMatch(/^arn:aws:lambda:us-east-1:\d{12}:function:lectern-test-progress-api:1$/);
+    for (const requestPath of ['/api/progress/demo/lesson-1', '/api/progress/other-course/intro']) {
+      const api = behaviorFor(program, requestPath);
+      expect(api.pathPattern).toBe('/api/*');
+      expect(api.lambdaFunctionAssociations).toEqual([{ eventType: 'viewer-request', lambdaArn: fn.state['qualifiedArn'], includeBody: true }]);
+      expect(api.functionAssociations).toBeUndefined();
+      expect(api.viewerProtocolPolicy).toBe('https-only');
+      expect(api.cachePolicyId).toBe(MANAGED_CACHING_DISABLED);
+      expect(api.allowedMethods).toEqual(['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE']);
+      expect(api.trustedKeyGroups ?? []).toEqual([]);
+      // Its CORS is the function's own: the behavior's headers policy adds none.
+      expect(api.responseHeadersPolicyId).toBe(program.one(T.rhp, '-security-only').id);
+    }
+    // It no longer falls to the player bucket, and the issuer keeps /auth/*.
+    expect(behaviorFor(program, '/api/progress/demo/lesson-1').pathPattern).not.toBe('*');
+    expect(behaviorFor(program, '/auth/session').lambdaFunctionAssociations?.[0]?.lambdaArn).toBe(program.one(T.lambda, 'cookie-issuer').state['qualifiedArn']);
+    expect(program.outputs['progressApiVersionArn']).toBe(fn.state['qualifiedArn']);
+  });
+
+  it('respects the Lambda@Edge restrictions: supported runtime, x86_64, no environment, viewer quotas', () => {
+    const fn = program.one(T.lambda, 'progress-api');
+    expect(EDGE_NODE_RUNTIMES).toContain(fn.inputs['runtime']);
+    expect(fn.inputs).toMatchObject({ architectures: ['x86_64'], handler: 'index.handler', memorySize: 128, timeout: 5, tags: { 'lectern:edge-function': 'viewer-request' } });
+    expect(fn.inputs['environment']).toBeUndefined();
+    expect(fn.inputs['layers']).toBeUndefined();
+  });
+
+  it('ships the built bundle with a config.json the function itself accepts: the issuer\'s token rules, the three tables, the CORS allowlist', async () => {
+    const fn = program.one(T.lambda, 'progress-api');
+    const assets = await fn.inputs['code'].assets;
+    expect(Object.keys(assets).sort()).toEqual(['config.json', 'index.mjs']);
+    expect(await assets['index.mjs'].path).toBe(program.lectern.artifacts.progressApi.path);
+    const config = parseProgressApiConfig(JSON.parse(await assets['config.json'].text));
+    expect(config.issuer).toBe('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123');
+    expect(config.clientIds).toEqual(['client-one', 'client-two']);
+    expect(config.jwks).toEqual(TEST_JWKS);
+    expect(config.enrollments).toMatchObject({ region: 'eu-west-1', tableName: 'lectern-test-enrollments' });
+    expect(config.lessons).toMatchObject({ region: 'eu-west-1', tableName: 'lectern-test-lessons' });
+    expect(config.progress).toMatchObject({ region: 'eu-west-1', tableName: 'lectern-test-progress' });
+    for (const table of [config.enrollments, config.lessons, config.progress]) expect(table.endpoint).toBeUndefined();
+    expect(config.corsAllowedOrigins).toEqual(['https://school.example', 'http://localhost:5173']);
+    expect(config.scheme).toBe('https');
+    expect(config.budgetMs).toBeLessThan(5000);
+  });
+
+  it('runs with a role edgelambda may assume, allowed exactly GetItem and UpdateItem on progress, GetItem on enrollments and lessons', () => {
+    const fn = program.one(T.lambda, 'progress-api');
+    const role = program.ofType(T.role).find((r) => r.state['arn'] === fn.inputs['role']) as RecordedResource;
+    const trust = JSON.parse(role.inputs['assumeRolePolicy']).Statement;
+    expect(trust).toHaveLength(1);
+    expect(trust[0].Principal.Service.sort()).toEqual(['edgelambda.amazonaws.com', 'lambda.amazonaws.com']);
+    const policies = program.ofType(T.rolePolicy).filter((p) => p.inputs['role'] === role.id);
+    expect(policies).toHaveLength(1);
+    const granted = statements(policies[0] as RecordedResource).flatMap((s) => {
+      expect(s['Effect']).toBe('Allow');
+      return [s['Action']].flat().map((action: string) => [action, s['Resource']]);
+    });
+    expect(granted.sort()).toEqual([
+      ['dynamodb:GetItem', program.one(T.table, 'enrollments').state['arn']],
+      ['dynamodb:GetItem', program.one(T.table, 'lessons').state['arn']],
+      ['dynamodb:GetItem', program.one(T.table, 'progress').state['arn']],
+      ['dynamodb:UpdateItem', program.one(T.table, 'progress').state['arn']],
+    ].sort());
+    // Besides logs (the managed basic-execution policy), nothing else is attached.
+    const attached = program.ofType('aws:iam/rolePolicyAttachment:RolePolicyAttachment').filter((a) => a.inputs['role'] === role.state['name']);
+    expect(attached.map((a) => a.inputs['policyArn'])).toEqual(['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']);
+  });
+});
+
 describe('on-demand encoding (seed 003 mode)', () => {
   it('is off by default: every upload is encoded, and the issuer requests no encodes', async () => {
     const fn = program.one(T.lambda, 'cookie-issuer');
@@ -239,8 +321,13 @@ describe('the viewer-request CloudFront Function', () => {
     expect(Buffer.from(fn.inputs['code'], 'utf8').equals(built)).toBe(true);
     expect(fn.inputs).toMatchObject({ runtime: 'cloudfront-js-2.0', publish: true });
     expect(fn.inputs['keyValueStoreAssociations']).toEqual([program.one(T.kvs).state['arn']]);
-    for (const b of allBehaviors(program).filter((b) => b.pathPattern !== '/auth/*')) {
-      expect(b.functionAssociations).toEqual([{ eventType: 'viewer-request', functionArn: fn.state['arn'] }]);
+    // Every behavior but the two whose Lambda@Edge generates the response runs the function.
+    const spec = program.lectern.spec;
+    const lambdaEdge = [...spec.behaviors, spec.defaultBehavior].filter((b) => b.viewerRequest.kind === 'lambda-edge').map((b) => b.pathPattern);
+    expect(lambdaEdge).toEqual(['/auth/*', '/api/*']);
+    for (const b of allBehaviors(program)) {
+      if (lambdaEdge.includes(b.pathPattern)) expect(b.functionAssociations).toBeUndefined();
+      else expect(b.functionAssociations).toEqual([{ eventType: 'viewer-request', functionArn: fn.state['arn'] }]);
     }
   });
 });
@@ -424,7 +511,7 @@ describe('structure', () => {
   });
 
   it('exports what an operator needs', () => {
-    expect(Object.keys(program.outputs)).toEqual(expect.arrayContaining(['url', 'distributionId', 'keyGroupId', 'activeKeyPairId', 'mediaBucket', 'uploadsBucket', 'playerBucket', 'tables', 'cookieIssuerVersionArn', 'nextLessonStoreArn']));
+    expect(Object.keys(program.outputs)).toEqual(expect.arrayContaining(['url', 'distributionId', 'keyGroupId', 'activeKeyPairId', 'mediaBucket', 'uploadsBucket', 'playerBucket', 'tables', 'cookieIssuerVersionArn', 'progressApiVersionArn', 'nextLessonStoreArn']));
     expect(program.outputs['url']).toBe(`https://${program.one(T.dist).state['domainName']}`);
   });
 

@@ -10,14 +10,16 @@ import * as pulumi from '@pulumi/pulumi';
 import type { JSONWebKeySet } from 'jose';
 import { PLAYER_CONFIG_KEY, playerPageConfig } from '../player/page-config.ts';
 import { defineDistribution, type DistributionInput, type DistributionSpec } from '../edge/distribution-spec.ts';
-import { contentTypeFor } from '../edge/local/origin.ts';
+import { contentTypeFor } from '../emulator/cloudfront/origin.ts';
 import { defaultArtifactPaths, loadArtifacts, REPO_ROOT, type ArtifactPaths, type LoadedArtifacts } from './artifacts.ts';
 import { EdgeDistribution } from './components/distribution.ts';
 import { EncodingPipeline, UPLOADS_PREFIX, uploadTriggerName } from './components/encoding-pipeline.ts';
 import { MediaStorage } from './components/media-storage.ts';
+import { ProgressApi } from './components/progress-api.ts';
 import { SigningKey } from './components/signing-key.ts';
 import { Tables } from './components/tables.ts';
 import { fetchJwks, issuerConfigFor, PLACEHOLDER_KEY_PAIR_ID } from './issuer-config.ts';
+import { progressApiConfigFor, progressApiConfigJson } from './progress-api-config.ts';
 import { assertActivePrivateKey, cognitoIssuer, type StackConfig } from './stack-config.ts';
 
 export interface ProgramOptions {
@@ -44,6 +46,7 @@ export interface Lectern {
   readonly tables: Tables;
   readonly signingKey: SigningKey;
   readonly edgeProvider: aws.Provider;
+  readonly progressApi: ProgressApi;
   readonly edge: EdgeDistribution;
   readonly pipeline: EncodingPipeline;
   readonly outputs: Record<string, pulumi.Output<unknown>>;
@@ -66,6 +69,7 @@ export function createLectern(config: StackConfig, options: ProgramOptions = {})
   // The static part of the issuer's config is checked now, so `pulumi preview` already fails on
   // a config the issuer would refuse; the full config.json is checked again once ids exist.
   issuerConfigFor({ config, spec, keyPairId: PLACEHOLDER_KEY_PAIR_ID, secretArn: 'preview', enrollmentsTable: 'preview', lessonsTable: 'preview', jwks: { keys: [] } });
+  progressApiConfigFor({ config, spec, enrollmentsTable: 'preview', lessonsTable: 'preview', progressTable: 'preview', jwks: { keys: [] } });
 
   const privateKey = config.signing.privateKeyPem;
   if (privateKey === undefined && !options.withoutPrivateKey) throw new Error('lectern:signingPrivateKey is required (pulumi config set --secret lectern:signingPrivateKey < private.pem)');
@@ -90,6 +94,21 @@ export function createLectern(config: StackConfig, options: ProgramOptions = {})
   const jwksUri = `${cognitoIssuer(config)}/.well-known/jwks.json`;
   const jwks = config.cognito.jwks ?? pulumi.output((options.fetchJwks ?? fetchJwks)(jwksUri));
 
+  // The progress API (Lambda@Edge on /api/*), its config.json built from the table names.
+  const progressApi = new ProgressApi('progress-api', {
+    namePrefix: config.namePrefix,
+    bundlePath: artifacts.progressApi.path,
+    configJson: pulumi
+      .all([tables.tables.enrollments.name, tables.tables.lessons.name, tables.tables.progress.name, jwks])
+      .apply(([enrollmentsTable, lessonsTable, progressTable, keys]) =>
+        progressApiConfigJson({ config, spec, enrollmentsTable, lessonsTable, progressTable, jwks: keys as JSONWebKeySet }),
+      ),
+    enrollmentsTableArn: tables.tables.enrollments.arn,
+    lessonsTableArn: tables.tables.lessons.arn,
+    progressTableArn: tables.tables.progress.arn,
+    edgeProvider,
+  });
+
   const edge = new EdgeDistribution('edge', {
     spec,
     config,
@@ -101,6 +120,7 @@ export function createLectern(config: StackConfig, options: ProgramOptions = {})
     artifacts,
     jwks,
     ...(config.onDemandEncoding ? { onDemand: { uploadTriggerName: uploadTriggerName(config.namePrefix), region: config.region } } : {}),
+    lambdaEdge: { 'progress-api': progressApi.qualifiedArn },
   });
   storage.allowDistribution(edge.distribution.arn);
   storage.mirrorCors(spec.cors);
@@ -140,6 +160,7 @@ export function createLectern(config: StackConfig, options: ProgramOptions = {})
     activeKeyPairId: edge.activeKeyPairId,
     signingKeySecretArn: signingKey.secret.arn,
     cookieIssuerVersionArn: edge.cookieIssuer.qualifiedArn,
+    progressApiVersionArn: progressApi.qualifiedArn,
     viewerRequestFunctionArn: edge.viewerRequest.arn,
     nextLessonStoreArn: edge.nextLessonStore.arn,
     mediaBucket: storage.media.bucket,
@@ -154,7 +175,7 @@ export function createLectern(config: StackConfig, options: ProgramOptions = {})
     mediaConvertQueueArn: pipeline.queue.arn,
     mediaConvertRoleArn: pipeline.mediaConvertRole.arn,
   };
-  return { spec, artifacts, storage, tables, signingKey, edgeProvider, edge, pipeline, outputs };
+  return { spec, artifacts, storage, tables, signingKey, edgeProvider, progressApi, edge, pipeline, outputs };
 }
 
 /**

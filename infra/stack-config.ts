@@ -243,8 +243,10 @@ export function parseStackConfig(raw: Raw, context: StackContext, privateKeyPem?
   }
 
   const hostedUiUrl = str(raw, 'cognitoHostedUiUrl', true).replace(/\/+$/, '');
-  if (!/^https:\/\/[a-z0-9.-]+$/i.test(hostedUiUrl)) {
-    fail('cognitoHostedUiUrl', 'must be the Hosted UI base URL, https://<domain> with no path, e.g. https://lectern.auth.eu-west-1.amazoncognito.com');
+  // A loopback http URL is the local stack's IdP (`npm start`); a browser allows plain http
+  // only there, the way OAuth 2.0 for native apps allows loopback redirects (RFC 8252 §7.3).
+  if (!/^https:\/\/[a-z0-9.-]+$/i.test(hostedUiUrl) && !/^http:\/\/(?:127\.0\.0\.1|localhost):\d{1,5}$/.test(hostedUiUrl)) {
+    fail('cognitoHostedUiUrl', 'must be the Hosted UI base URL, https://<domain> with no path, e.g. https://lectern.auth.eu-west-1.amazoncognito.com (or a loopback http://127.0.0.1:<port> for a local stack)');
   }
 
   const corsAllowedOrigins = strings(raw, 'corsAllowedOrigins', false);
@@ -329,5 +331,10 @@ export function assertActivePrivateKey(config: StackConfig, privateKeyPem: strin
 
 /** The Cognito issuer URL tokens carry in `iss`. */
 export function cognitoIssuer(config: StackConfig): string {
-  return `https://cognito-idp.${config.cognito.region}.amazonaws.com/${config.cognito.userPoolId}`;
+  return cognitoIssuerUrl(config.cognito.region, config.cognito.userPoolId);
+}
+
+/** The `iss` of a user pool's tokens. */
+export function cognitoIssuerUrl(region: string, userPoolId: string): string {
+  return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalData } from '../cli/local-data.ts';
-import { startDynalite } from '../edge/local/dynamo-server.ts';
+import { startDynalite } from '../emulator/dynamodb/dynalite.ts';
 import type { EncodeLessonOptions, EncodeLessonResult } from './encode-lesson.ts';
 import { resolveFfmpegTools, type FfmpegTools } from './ffmpeg-path.ts';
 import { LADDER, type Ladder } from './ladder.ts';

@@ -1,8 +1,9 @@
 /**
- * On-demand encoding, locally (seed 003's plan): `lectern register` stores a source under
- * `<dataDir>/uploads/<courseId>/<lessonId>/` and records the lesson `pending`; the first student
- * who asks for it (GET /auth/lessons/<c>/<l>) makes the cookie issuer claim it and POST an
- * encode request to the local system, whose queue runs encodeLesson, one encode at a time.
+ * On-demand encoding, locally (seed 003's plan): `lectern register` puts a source in the local
+ * stack's uploads bucket (`uploads/<courseId>/<lessonId>/<file>`) and records the lesson
+ * `pending`; the first student who asks for it (GET /auth/lessons/<c>/<l>) makes the deployed
+ * cookie issuer claim it and invoke the upload trigger, which submits the MediaConvert job, as
+ * on AWS (a stack with lectern:onDemandEncoding).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
@@ -24,10 +25,17 @@ export type RegisterSourceOptions = Pick<
   'input' | 'courseId' | 'lessonId' | 'title' | 'after' | 'dataDir' | 'dynamo' | 'tablePrefix' | 'ffprobePath'
 >;
 
-/** Where a source key lives on disk, refusing anything that would leave `<dataDir>/uploads/`. */
+/**
+ * The local stack's uploads bucket: a folder of the data folder (local/data-paths.ts, whose
+ * test keeps the two in step), where a source key `uploads/<c>/<l>/<file>` is a file.
+ */
+export const LOCAL_UPLOADS_BUCKET_DIR = join('buckets', 'storage-uploads');
+
+/** Where a source key lives on disk, refusing anything that would leave the bucket's `uploads/`. */
 export function localSourcePath(dataDir: string, sourceKey: string): string {
-  const uploads = resolve(dataDir, 'uploads');
-  const path = resolve(dataDir, sourceKey);
+  const bucket = resolve(dataDir, LOCAL_UPLOADS_BUCKET_DIR);
+  const uploads = join(bucket, 'uploads');
+  const path = resolve(bucket, sourceKey);
   if (!path.startsWith(uploads + sep)) throw new PipelineError('input', `source key ${sourceKey} is outside the uploads folder`);
   return path;
 }
@@ -72,121 +80,4 @@ export async function registerSource(options: RegisterSourceOptions): Promise<{ 
     ...(options.after !== undefined && { after: options.after }),
   });
   return { sourceKey, path };
-}
-
-export interface LocalEncodeQueueOptions {
-  readonly dataDir: string;
-  readonly dynamo: DynamoDBClient;
-  readonly tablePrefix: string;
-  readonly log?: (line: string) => void;
-  /** Passed to encodeLesson (tests use a small ladder). */
-  readonly encodeOptions?: Partial<Pick<EncodeLessonOptions, 'ladder' | 'ffmpegPath' | 'ffprobePath' | 'includeOptional'>>;
-  /** Replaces encodeLesson (tests of the queue itself). */
-  readonly encode?: (options: EncodeLessonOptions) => Promise<EncodeLessonResult>;
-}
-
-export interface LocalEncodeQueue {
-  /** Queues an encode unless the same lesson is queued or running. Returns false when it was already there. */
-  request(request: EncodeRequest): boolean;
-  /** Resolves when nothing is queued or running. */
-  idle(): Promise<void>;
-  /** Stops the running encode (nothing half-published; its lesson goes back to `pending`) and drops the queue. */
-  close(): Promise<void>;
-}
-
-/** One encode at a time: ffmpeg already uses every core for one lesson. */
-export function createLocalEncodeQueue(options: LocalEncodeQueueOptions): LocalEncodeQueue {
-  const log = options.log ?? (() => undefined);
-  const encode = options.encode ?? encodeLesson;
-  const table = lessonsTable(options.tablePrefix);
-  const queue: EncodeRequest[] = [];
-  const keys = new Set<string>();
-  const abort = new AbortController();
-  let running: Promise<void> | null = null;
-  let waiters: (() => void)[] = [];
-
-  async function runOne(job: EncodeRequest): Promise<void> {
-    const id = `${job.courseId}/${job.lessonId}`;
-    try {
-      const input = localSourcePath(options.dataDir, job.sourceKey);
-      const record = await getLesson(options.dynamo, table, job.courseId, job.lessonId);
-      log(`on-demand: encoding ${id} from ${job.sourceKey}`);
-      const result = await encode({
-        input,
-        courseId: job.courseId,
-        lessonId: job.lessonId,
-        ...(record?.title ? { title: record.title } : {}),
-        dataDir: options.dataDir,
-        dynamo: options.dynamo,
-        tablePrefix: options.tablePrefix,
-        signal: abort.signal,
-        sourceFingerprint: await sourceFingerprint(input).catch(() => 'unknown'),
-        ...options.encodeOptions,
-      });
-      log(`on-demand: published ${id} (${result.renditions.map((r) => r.name).join(', ')}, ${result.speed.toFixed(1)}x realtime)`);
-    } catch (error) {
-      const e = error instanceof PipelineError ? error : new PipelineError('ffmpeg', (error as Error).message, { cause: error });
-      if (e.kind === 'interrupted') {
-        await releaseEncodeClaim(options.dynamo, table, job.courseId, job.lessonId).catch(() => undefined);
-        log(`on-demand: ${id} interrupted; it is pending again`);
-        return;
-      }
-      // encodeLesson records failures after it has placed the lesson; a failure before that
-      // (unreadable source, no video stream) is recorded here, or the lesson stays `encoding`.
-      const current = await getLesson(options.dynamo, table, job.courseId, job.lessonId).catch(() => null);
-      if (current?.status === 'encoding') {
-        await markFailed(options.dynamo, table, job.courseId, job.lessonId, e.message, undefined, e.kind).catch(() => undefined);
-      }
-      log(`on-demand: ${id} failed: ${e.message}`);
-    }
-  }
-
-  function pump(): void {
-    if (running) return;
-    const job = queue.shift();
-    if (!job) {
-      const done = waiters;
-      waiters = [];
-      for (const w of done) w();
-      return;
-    }
-    running = runOne(job).finally(() => {
-      keys.delete(`${job.courseId}/${job.lessonId}`);
-      running = null;
-      if (!abort.signal.aborted) pump();
-      else pumpIdle();
-    });
-  }
-
-  function pumpIdle(): void {
-    if (running) return;
-    const done = waiters;
-    waiters = [];
-    for (const w of done) w();
-  }
-
-  return {
-    request(request) {
-      const key = `${request.courseId}/${request.lessonId}`;
-      if (abort.signal.aborted || keys.has(key)) return false;
-      keys.add(key);
-      queue.push(request);
-      queueMicrotask(pump);
-      return true;
-    },
-    idle() {
-      if (!running && queue.length === 0) return Promise.resolve();
-      return new Promise((resolveIdle) => waiters.push(resolveIdle));
-    },
-    async close() {
-      const dropped = queue.splice(0);
-      abort.abort();
-      for (const job of dropped) {
-        keys.delete(`${job.courseId}/${job.lessonId}`);
-        await releaseEncodeClaim(options.dynamo, table, job.courseId, job.lessonId).catch(() => undefined);
-      }
-      await running;
-      pumpIdle();
-    },
-  };
 }

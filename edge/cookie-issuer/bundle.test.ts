@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '../../tables/client.ts';
 import { enroll } from '../../tables/enrollments.ts';
 import { ensureTables } from '../../tables/ensure-tables.ts';
-import { startDynalite, type LocalDynamo } from '../local/dynamo-server.ts';
+import { startDynalite, type LocalDynamo } from '../../emulator/dynamodb/dynalite.ts';
 import { buildCookieIssuer, COOKIE_ISSUER_BUDGET_BYTES, writeIssuerConfig } from './build.ts';
 import { sessionEvent } from './fixtures.ts';
 import { accessToken, CLIENT_ID, cloudFrontKeyPair, idpKeyPair, ISSUER } from './test-kit.ts';

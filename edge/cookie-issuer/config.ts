@@ -82,7 +82,6 @@ export interface IssuerConfig {
      */
     readonly requester:
       | { readonly kind: 'none' }
-      | { readonly kind: 'http'; readonly url: string; readonly secret: string; readonly timeoutMs: number }
       | { readonly kind: 'lambda'; readonly functionName: string; readonly region: string; readonly timeoutMs: number };
   };
 }
@@ -141,18 +140,9 @@ export function parseIssuerConfig(raw: unknown): IssuerConfig {
   if (lessonsEndpoint !== undefined && typeof lessonsEndpoint !== 'string') throw new ConfigError('config.lessons.endpoint must be a string');
   const od = obj(c['onDemand'] ?? {}, 'config.onDemand');
   const rq = obj(od['requester'] ?? { kind: 'none' }, 'config.onDemand.requester');
-  const kind = oneOf(rq, 'kind', 'config.onDemand.requester', ['none', 'http', 'lambda'] as const, 'none');
+  const kind = oneOf(rq, 'kind', 'config.onDemand.requester', ['none', 'lambda'] as const, 'none');
   let requester: IssuerConfig['onDemand']['requester'];
-  if (kind === 'http') {
-    const url = str(rq, 'url', 'config.onDemand.requester');
-    // Only loopback: the local system's endpoint. The secret is the only thing guarding it.
-    if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}\/[^\s]*$/.test(url)) {
-      throw new ConfigError('config.onDemand.requester.url must be a loopback http URL (the local system)');
-    }
-    const secret = str(rq, 'secret', 'config.onDemand.requester');
-    if (secret.length < 32) throw new ConfigError('config.onDemand.requester.secret must be at least 32 characters');
-    requester = { kind, url, secret, timeoutMs: int(rq, 'timeoutMs', 'config.onDemand.requester', 1000, 100, 4000) };
-  } else if (kind === 'lambda') {
+  if (kind === 'lambda') {
     requester = {
       kind,
       functionName: str(rq, 'functionName', 'config.onDemand.requester'),

@@ -1,7 +1,7 @@
 import { dynamoClient } from '../../tables/client.ts';
 import type { IssuerConfig } from './config.ts';
 import type { IssuerDeps } from './core.ts';
-import { httpEncodeRequester, lambdaEncodeRequester, type EncodeRequester } from './encode-requester.ts';
+import { lambdaEncodeRequester, type EncodeRequester } from './encode-requester.ts';
 import { createEnrollmentChecker } from './enrollment.ts';
 import { createJwksSource } from './jwks-source.ts';
 import { createTokenVerifier } from './jwt-verifier.ts';
@@ -39,7 +39,7 @@ export function createIssuerDeps(config: IssuerConfig, overrides: Partial<Issuer
       });
   const key = config.signing.key;
   const keys = key.source === 'pem-file' ? pemFileKeySource(key.path) : secretsManagerKeySource(key);
-  const encoder = overrides.encoder ?? encodeRequesterFor(config.onDemand.requester, overrides.fetch);
+  const encoder = overrides.encoder ?? encodeRequesterFor(config.onDemand.requester);
   return {
     verifier: overrides.verifier ?? createTokenVerifier(config, jwks),
     enrollments: overrides.enrollments ?? createEnrollmentChecker(dynamo, config.enrollments.tableName, config.enrollments.timeoutMs),
@@ -50,12 +50,10 @@ export function createIssuerDeps(config: IssuerConfig, overrides: Partial<Issuer
   };
 }
 
-function encodeRequesterFor(requester: IssuerConfig['onDemand']['requester'], fetchImpl?: typeof fetch): EncodeRequester | undefined {
+function encodeRequesterFor(requester: IssuerConfig['onDemand']['requester']): EncodeRequester | undefined {
   switch (requester.kind) {
     case 'none':
       return undefined;
-    case 'http':
-      return httpEncodeRequester({ url: requester.url, secret: requester.secret, timeoutMs: requester.timeoutMs, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
     case 'lambda':
       return lambdaEncodeRequester({ functionName: requester.functionName, region: requester.region, timeoutMs: requester.timeoutMs });
   }

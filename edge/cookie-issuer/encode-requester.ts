@@ -8,33 +8,7 @@ export interface EncodeRequester {
 }
 
 /**
- * Locally: POST to the local system's encode-request endpoint (loopback, a random bearer secret
- * known only to this config), which queues an in-process encodeLesson.
- */
-export function httpEncodeRequester(options: { url: string; secret: string; timeoutMs: number; fetch?: typeof fetch }): EncodeRequester {
-  const doFetch = options.fetch ?? fetch;
-  return {
-    async request(request) {
-      let status: number;
-      try {
-        const response = await doFetch(options.url, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${options.secret}`, 'content-type': 'application/json' },
-          body: JSON.stringify(request),
-          signal: AbortSignal.timeout(options.timeoutMs),
-        });
-        status = response.status;
-        await response.body?.cancel();
-      } catch (error) {
-        throw new LecternError('ERR_ENCODE_UNAVAILABLE', 'encode request failed', { cause: error });
-      }
-      if (status !== 202 && status !== 200) throw new LecternError('ERR_ENCODE_UNAVAILABLE', `encode endpoint answered ${status}`);
-    },
-  };
-}
-
-/**
- * On AWS: an asynchronous invoke (InvocationType Event: Lambda queues it and answers 202 at
+ * An asynchronous invoke (InvocationType Event: Lambda queues it and answers 202 at
  * once) of the upload-trigger function, which submits the MediaConvert job. The issuer's role
  * needs lambda:InvokeFunction on that function.
  */

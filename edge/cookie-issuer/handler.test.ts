@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { verifySignedRequest } from '../local/signed-request.ts';
+import { verifySignedRequest } from '../../emulator/cloudfront/signed-request.ts';
 import { sessionEvent } from './fixtures.ts';
 import { createHandler } from './handler.ts';
 import { createJwksSource } from './jwks-source.ts';

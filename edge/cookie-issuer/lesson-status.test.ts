@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '../../tables/client.ts';
 import { ensureTables } from '../../tables/ensure-tables.ts';
 import { LecternError } from '../errors.ts';
-import { startDynalite, type LocalDynamo } from '../local/dynamo-server.ts';
+import { startDynalite, type LocalDynamo } from '../../emulator/dynamodb/dynalite.ts';
 import type { EncodeRequest } from '../encode-request.ts';
 import { parseEncodeRequest } from '../encode-request.ts';
 import { sessionEvent } from './fixtures.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as acorn from 'acorn';
 import { buildViewerRequest, checkViewerRequestOutput, toCloudFrontShape, VIEWER_REQUEST_MAX_BYTES } from './build.ts';
-import { checkCloudFrontJs2Syntax } from '../local/cloudfront-function-sandbox.ts';
+import { checkCloudFrontJs2Syntax } from '../cloudfront-functions/syntax.ts';
 
 let built: { bytes: number };
 let code: string;

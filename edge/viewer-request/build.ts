@@ -7,7 +7,7 @@
  * - Size: at most 10 KB (10,240 bytes), the CloudFront Functions code-size quota.
  * - Syntax: only what "JavaScript runtime 2.0 features for CloudFront Functions" lists
  *   (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-javascript-runtime-20.html).
- *   The allowlist itself is `checkCloudFrontJs2Syntax` in edge/local/cloudfront-function-sandbox.ts,
+ *   The allowlist itself is `checkCloudFrontJs2Syntax` in edge/cloudfront-functions/syntax.ts,
  *   shared with the local sandbox so the build and local runs refuse the same things: ES 5.1
  *   plus const/let, async/await (top-level async declarations only), `**`, template literals,
  *   arrow functions and rest parameters; no classes, generators, destructuring, spread,
@@ -22,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ERROR_RESPONSES } from '../error-responses.ts';
 import { VIEWER_REQUEST_ERROR_CODES } from './core.ts';
-import { checkCloudFrontJs2Syntax } from '../local/cloudfront-function-sandbox.ts';
+import { checkCloudFrontJs2Syntax } from '../cloudfront-functions/syntax.ts';
 
 /** CloudFront Functions quota: maximum function size. */
 export const VIEWER_REQUEST_MAX_BYTES = 10_240;

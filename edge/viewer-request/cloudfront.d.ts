@@ -2,7 +2,7 @@
  * The `cloudfront` module of the cloudfront-js-2.0 runtime, as far as lectern uses it
  * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-custom-methods.html).
  * Only the CloudFront Function imports it; esbuild keeps the import external, and the local
- * sandbox (edge/local/cloudfront-function-sandbox.ts) supplies it when it runs the built file.
+ * sandbox (emulator/cloudfront/function-sandbox.ts) supplies it when it runs the built file.
  */
 declare module 'cloudfront' {
   interface KeyValueStoreHandle {

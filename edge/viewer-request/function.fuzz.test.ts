@@ -10,14 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildViewerRequest } from './build.ts';
 import { isPublishedMediaPath } from './core.ts';
-import {
-  isCfResponse,
-  kvsFromImportFormat,
-  loadCloudFrontFunction,
-  type CfEvent,
-  type CfValue,
-  type CloudFrontFunctionSandbox,
-} from '../local/cloudfront-function-sandbox.ts';
+import { kvsFromImportFormat, loadCloudFrontFunction, type CloudFrontFunctionSandbox } from '../../emulator/cloudfront/function-sandbox.ts';
+import { isCfResponse, type CfEvent, type CfValue } from '../cloudfront-functions/event-shape.ts';
 
 const RUNS = 4000;
 const SEED = 0x1ec7e2;

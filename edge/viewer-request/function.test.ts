@@ -8,14 +8,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildViewerRequest } from './build.ts';
-import {
-  kvsFromImportFormat,
-  loadCloudFrontFunction,
-  type CfEvent,
-  type CfRequest,
-  type CfResponse,
-  type CloudFrontFunctionSandbox,
-} from '../local/cloudfront-function-sandbox.ts';
+import { kvsFromImportFormat, loadCloudFrontFunction, type CloudFrontFunctionSandbox } from '../../emulator/cloudfront/function-sandbox.ts';
+import { type CfEvent, type CfRequest, type CfResponse } from '../cloudfront-functions/event-shape.ts';
 import { ERROR_RESPONSES } from '../error-responses.ts';
 
 const LESSON_MAP = '{"data":[{"key":"demo/lesson-1","value":"lesson-2"},{"key":"demo/lesson-2","value":"lesson-3"},{"key":"demo/broken","value":"../x"}]}';

@@ -11,7 +11,7 @@ import { decideViewerRequest, REFUSAL_CACHE_CONTROL } from './core.ts';
 import type { ViewerRequestDecision, ViewerRequestErrorCode } from './core.ts';
 // The build swaps this for a table holding only the codes the core can refuse with.
 import { errorResponse } from '../error-responses.ts';
-import type { CfEvent, CfRequest, CfResponse, CfValue } from '../local/cloudfront-function-sandbox.ts';
+import type { CfEvent, CfRequest, CfResponse, CfValue } from '../cloudfront-functions/event-shape.ts';
 
 const kvs = cf.kvs();
 

@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildCookieIssuer } from '../../edge/cookie-issuer/build.ts';
+import { buildProgressApi } from '../../edge/progress-api/build.ts';
 import { buildViewerRequest } from '../../edge/viewer-request/build.ts';
 import { defaultArtifactPaths, REPO_ROOT, type ArtifactPaths } from '../artifacts.ts';
 
@@ -29,12 +30,13 @@ export async function prepareArtifacts(options: { root?: string; forceBuild?: bo
 
   let viewerRequest = built.viewerRequest;
   let cookieIssuer = built.cookieIssuer;
-  if (options.forceBuild || !existsSync(built.viewerRequest) || !existsSync(built.cookieIssuer)) {
+  let progressApi = built.progressApi;
+  if (options.forceBuild || ![built.viewerRequest, built.cookieIssuer, built.progressApi].every((file) => existsSync(file))) {
     const dir = await tempDir();
     viewerRequest = path.join(dir, 'edge', 'viewer-request.js');
-    const issuerDir = path.join(dir, 'edge', 'cookie-issuer');
     await buildViewerRequest(viewerRequest);
-    cookieIssuer = (await buildCookieIssuer(issuerDir)).file;
+    cookieIssuer = (await buildCookieIssuer(path.join(dir, 'edge', 'cookie-issuer'))).file;
+    progressApi = (await buildProgressApi(path.join(dir, 'edge', 'progress-api'))).file;
     notes.push('Edge artifacts built fresh from edge/ into a temporary folder (dist/edge was missing or --build was given).');
   } else {
     notes.push('Edge artifacts read from dist/edge, as `npm run build` left them (what `pulumi up` deploys).');
@@ -52,7 +54,7 @@ export async function prepareArtifacts(options: { root?: string; forceBuild?: bo
   const completionHandler = await pipelineDir('completion-handler', built.completionHandler);
 
   return {
-    paths: { viewerRequest, cookieIssuer, uploadTrigger, completionHandler },
+    paths: { viewerRequest, cookieIssuer, progressApi, uploadTrigger, completionHandler },
     notes,
     async cleanup() {
       if (temp) await rm(temp, { recursive: true, force: true });

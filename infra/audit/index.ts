@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { parseIssuerConfig } from '../../edge/cookie-issuer/config.ts';
+import { parseProgressApiConfig } from '../../edge/progress-api/config.ts';
 import type { DistributionInput, DistributionSpec } from '../../edge/distribution-spec.ts';
 import { runUnderMocks } from '../mock-run.ts';
 import { parseStackConfig, type StackConfig } from '../stack-config.ts';
@@ -47,16 +48,18 @@ export async function runAudit(options: AuditOptions = {}): Promise<AuditResult>
     });
     const configJson = await new Promise<string>((resolve) => run.lectern.edge.cookieIssuer.configJson.apply((json) => { resolve(json); return json; }));
     const issuerConfig = parseIssuerConfig(JSON.parse(configJson));
+    const progressJson = await new Promise<string>((resolve) => run.lectern.progressApi.configJson.apply((json) => { resolve(json); return json; }));
+    const progressApiConfig = parseProgressApiConfig(JSON.parse(progressJson));
     const { violations, policiesChecked, resourcesChecked } = await evaluatePolicies(run);
     const notes = [
       ...artifacts.notes,
       'Read under Pulumi mocks: resource ids and ARNs are placeholders until `pulumi up`; everything else is what the program declares.',
       'The private signing key is a secret and is not read; at deploy the program checks it belongs to the active key.',
       ...(config.cognito.jwks ? [] : ['The JWKS is fetched from Cognito at deploy time; the audit does not fetch it.']),
-      'CloudFront applies custom error responses distribution-wide; AWS does not document whether a 403 the cookie issuer generates is replaced by the error page (the emulator assumes not). The conformance suite can be pointed at a deployment to settle it.',
+      'CloudFront applies custom error responses distribution-wide, also (AWS documents no exception) to responses edge code generates: the cookie issuer and the progress API never answer 403 (not enrolled is 409), so their JSON errors reach the player.',
       ...(stackFile.secureKeys.length ? [`Encrypted settings not read: ${stackFile.secureKeys.join(', ')}.`] : []),
     ];
-    const report = buildReport({ run, issuerConfig, violations, policiesChecked, resourcesChecked, source: path.relative(process.cwd(), file) || file, notes });
+    const report = buildReport({ run, issuerConfig, progressApiConfig, violations, policiesChecked, resourcesChecked, source: path.relative(process.cwd(), file) || file, notes });
     return { report, markdown: toMarkdown(report), failed: report.violations.some((v) => v.level === 'mandatory') };
   } finally {
     await artifacts.cleanup();

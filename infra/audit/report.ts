@@ -6,7 +6,8 @@
 import path from 'node:path';
 import type { IssuerConfig } from '../../edge/cookie-issuer/config.ts';
 import { SESSION_COOKIE_NAMES, sessionCookie } from '../../edge/cookie-issuer/cookies.ts';
-import type { Behavior, DistributionSpec } from '../../edge/distribution-spec.ts';
+import type { Behavior, DistributionSpec, LambdaEdgeName } from '../../edge/distribution-spec.ts';
+import type { ProgressApiConfig } from '../../edge/progress-api/config.ts';
 import { MANAGED_CACHING_DISABLED, MANAGED_ORIGIN_REQUEST_CORS_S3 } from '../cloudfront-mapping.ts';
 import { REPO_ROOT } from '../artifacts.ts';
 import type { ProgramRun, RecordedResource } from '../mock-run.ts';
@@ -106,9 +107,18 @@ const REACH_OF_PROTECTION: Record<Behavior['protection'], Reach> = {
   'bearer-token': 'bearer token',
 };
 
+/** What each Lambda@Edge function checks itself, for the "who can reach it" column. */
+const BEARER_REACH: Record<LambdaEdgeName, string> = {
+  'cookie-issuer': 'anyone may call; the cookie issuer verifies a Cognito JWT and the enrollment itself',
+  'progress-api': 'anyone may call; the progress API verifies a Cognito JWT, the enrollment and the published lesson itself, and decides completion from what was watched',
+};
+const LABEL: Record<LambdaEdgeName, string> = { 'cookie-issuer': 'the cookie issuer', 'progress-api': 'the progress API' };
+
 export function buildReport(input: {
   run: ProgramRun;
   issuerConfig: IssuerConfig;
+  /** The progress API's baked config (its CORS allowlist); absent: taken to be the issuer's. */
+  progressApiConfig?: ProgressApiConfig;
   violations: Violation[];
   policiesChecked: number;
   resourcesChecked: number;
@@ -133,6 +143,11 @@ export function buildReport(input: {
     violations.push({ policy: 'spec-and-program-agree', level: 'mandatory', resource: `${DIST}::${distribution.name}`, message });
   };
 
+  const describeEdgeCors = (name: LambdaEdgeName): string => {
+    const origins = name === 'progress-api' ? (input.progressApiConfig ?? issuerConfig).corsAllowedOrigins : issuerConfig.corsAllowedOrigins;
+    return `answered by ${LABEL[name]}: ${origins.length ? `credentials for ${origins.join(', ')}` : 'same origin only'}`;
+  };
+
   const deployed = behaviorsOf(props);
   const expected = [...spec.behaviors.map((b) => b.pathPattern), '*'];
   if (deployed.map((b) => b.pathPattern).join('\n') !== expected.join('\n')) {
@@ -149,7 +164,9 @@ export function buildReport(input: {
       reach === 'signed cookie or signed URL'
         ? `CloudFront checks the signature against key group ${keyGroupIds.map((id) => keyGroups.get(id)?.inputs['name'] ?? id).join(', ')}`
         : reach === 'bearer token'
-          ? 'anyone may call; the cookie issuer verifies a Cognito JWT and the enrollment itself'
+          ? declared?.viewerRequest.kind === 'lambda-edge'
+            ? BEARER_REACH[declared.viewerRequest.name]
+            : 'anyone may call; the edge function verifies a bearer token itself'
           : 'anyone';
     if (declared && REACH_OF_PROTECTION[declared.protection] !== reach) {
       disagree(`${b.pathPattern}: the spec says ${declared.protection}, the program deploys ${reach}`);
@@ -185,7 +202,7 @@ export function buildReport(input: {
       allowedMethods: ((b as Record<string, any>)['allowedMethods'] ?? []) as string[],
       viewerProtocol: b.viewerProtocolPolicy ?? '?',
       cacheKey: describeCacheKey(cachePolicies.get(cachePolicyId ?? ''), cachePolicyId) + originRequest,
-      cors: declared?.viewerRequest.kind === 'lambda-edge' ? `answered by the cookie issuer: ${issuerConfig.corsAllowedOrigins.length ? `credentials for ${issuerConfig.corsAllowedOrigins.join(', ')}` : 'same origin only'}` : describeCors(headerPolicies.get(rhpId ?? '')),
+      cors: declared?.viewerRequest.kind === 'lambda-edge' ? describeEdgeCors(declared.viewerRequest.name) : describeCors(headerPolicies.get(rhpId ?? '')),
       why: declared?.why ?? '(not in the spec)',
     };
   });
@@ -211,7 +228,7 @@ export function buildReport(input: {
     edgeCode.push({ name: fn.inputs['name'], kind: 'CloudFront Function', runtime: fn.inputs['runtime'], region: 'global (edge locations)', published: fn.inputs['publish'] === true, artifact: relative(a.path), bytes: a.bytes, sha256: a.sha256 });
   }
   for (const fn of run.ofType('aws:lambda/function:Function').filter((f) => f.inputs['tags']?.['lectern:edge-function'])) {
-    const a = run.lectern.artifacts.cookieIssuer;
+    const a = String(fn.inputs['name']).endsWith('-progress-api') ? run.lectern.artifacts.progressApi : run.lectern.artifacts.cookieIssuer;
     edgeCode.push({ name: fn.inputs['name'], kind: 'Lambda@Edge', runtime: fn.inputs['runtime'], region: String(run.providerOf(fn).props['region']), published: fn.inputs['publish'] === true, artifact: `${relative(a.path)} + generated config.json`, bytes: a.bytes, sha256: a.sha256 });
   }
 

@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { JSONWebKeySet } from 'jose';
-import type { Behavior, CachePolicyName, DistributionSpec, ResponseHeadersName } from '../../edge/distribution-spec.ts';
+import type { Behavior, CachePolicyName, DistributionSpec, LambdaEdgeName, ResponseHeadersName } from '../../edge/distribution-spec.ts';
 import type { LoadedArtifacts } from '../artifacts.ts';
 import {
   allowedMethodsFor,
@@ -35,6 +35,11 @@ export interface EdgeDistributionArgs {
   readonly jwks: pulumi.Input<JSONWebKeySet>;
   /** In on-demand mode: the upload trigger the issuer invokes (function name, stack region). */
   readonly onDemand?: { readonly uploadTriggerName: string; readonly region: string };
+  /**
+   * Qualified (numbered-version) ARNs of the Lambda@Edge functions made outside this component,
+   * by the edge code name the spec's behaviors use (the progress API, infra/components/progress-api.ts).
+   */
+  readonly lambdaEdge: Readonly<Record<Exclude<LambdaEdgeName, 'cookie-issuer'>, pulumi.Input<string>>>;
 }
 
 type CacheBehavior = aws.types.input.cloudfront.DistributionOrderedCacheBehavior;
@@ -45,7 +50,8 @@ export const ORIGIN_IDS = { media: 'media', player: 'player', none: 'player' } a
 /**
  * The CloudFront distribution, built from the spec: behaviors in the spec's order with their
  * protection (trusted key group), edge code (the viewer-request CloudFront Function with its
- * KeyValueStore, or the cookie-issuer Lambda@Edge with the request body), cache policies that
+ * KeyValueStore, or a Lambda@Edge function with the request body: the cookie issuer, made here,
+ * or the progress API, by name from `lambdaEdge`), cache policies that
  * keep cookies and query strings out of the key, response headers policies (CORS allowlist with
  * credentials, security headers), custom error responses, HTTPS only, TLS 1.2+ with a custom
  * domain, and the trusted key group of public keys from stack config.
@@ -147,6 +153,9 @@ export class EdgeDistribution extends pulumi.ComponentResource {
       }, child);
     this.responseHeadersPolicies = { 'media-cors': rhp('media-cors'), 'security-only': rhp('security-only') };
 
+    // Each behavior's Lambda@Edge association, by the name of its edge code.
+    const lambdaVersions: Record<LambdaEdgeName, pulumi.Input<string>> = { 'cookie-issuer': this.cookieIssuer.qualifiedArn, ...args.lambdaEdge };
+
     const toBehavior = (behavior: Behavior): Omit<CacheBehavior, 'pathPattern'> => {
       const code = behavior.viewerRequest;
       const isMediaCors = behavior.origin === 'media' && responseHeadersUsesCors(behavior.responseHeaders) && cors !== undefined;
@@ -162,7 +171,7 @@ export class EdgeDistribution extends pulumi.ComponentResource {
         ...(behavior.protection === 'trusted-key-group' ? { trustedKeyGroups: [this.keyGroup.id] } : {}),
         ...(code.kind === 'cloudfront-function'
           ? { functionAssociations: [{ eventType: code.event, functionArn: this.viewerRequest.arn }] }
-          : { lambdaFunctionAssociations: [{ eventType: code.event, lambdaArn: this.cookieIssuer.qualifiedArn, includeBody: code.includeBody }] }),
+          : { lambdaFunctionAssociations: [{ eventType: code.event, lambdaArn: lambdaVersions[code.name], includeBody: code.includeBody }] }),
       };
     };
 

@@ -383,7 +383,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
   ),
   policy(
     'token-exchange-never-cached',
-    'Behaviors whose Lambda@Edge reads the request body (the token exchange) use the managed CachingDisabled policy.',
+    'Behaviors whose Lambda@Edge reads the request body (the token exchange on /auth/*, the progress API on /api/*) use the managed CachingDisabled policy.',
     'mandatory',
     [T.distribution],
     (props, _args, report) => {

@@ -208,6 +208,10 @@ export function shouldRetry(change: Pick<JobStateChange, 'errorCode' | 'attempt'
 
 /** Pure: MediaConvert error code -> the record's errorKind (1010-1099: the input file itself). */
 export function errorKindFor(code: number | undefined): string {
+  // 1010-1099: the input could not be read as media; 1404: the input object could not be
+  // opened (missing, or not readable by the role). Both mean the upload must be redone
+  // (https://docs.aws.amazon.com/mediaconvert/latest/ug/mediaconvert_error_codes.html).
+  if (code === 1404) return 'mediaconvert-input';
   return code !== undefined && code >= 1010 && code < 1100 ? 'mediaconvert-input' : 'mediaconvert';
 }
 

@@ -430,10 +430,11 @@ export class LecternPlayerElement extends HTMLElement {
       currentToken: () => this.lastToken,
       storage: safeStorage('localStorage'),
       alreadyCompleted: false,
-      onComplete: () => {
+      // The server decides (edge/progress-api/completion.ts); the player shows what it answered.
+      onComplete: (record) => {
         this.completed = true;
         this.note('complete');
-        this.emit('lectern-complete', { lesson });
+        this.emit('lectern-complete', { lesson, completedAt: record.completedAt, completedNow: record.completedNow });
       },
       onSaved: (record, reason) => this.emit('lectern-progress', { lesson, record, reason }),
     });

@@ -1,19 +1,24 @@
 /**
- * Watch progress: where to resume, and "complete" once 90 % has been watched. The contract
- * (player/README.md, "Progress API") is served locally by the distribution and on AWS by the
- * LMS backend:
+ * Watch progress: where to resume, and "complete" once the server says so. The contract
+ * (player/README.md, "Progress API") is served by the distribution (edge/progress-api/):
  *
  *   GET  {base}/{course}/{lesson}   Authorization: Bearer <token>  -> ProgressRecord
- *   PUT  {base}/{course}/{lesson}   Authorization: Bearer <token>, JSON ProgressUpdate -> ProgressRecord
+ *   PUT  {base}/{course}/{lesson}   Authorization: Bearer <token>, JSON ProgressUpdate -> ProgressSaved
  *   POST {base}/{course}/{lesson}   text/plain JSON ProgressUpdate + "token" (sendBeacon cannot set headers) -> 204
+ *
+ * The server credits only what it saw being played (reports whose positions advance no faster
+ * than playback can), against the lesson's own duration, and decides completion at 90 % of it.
+ * The player's job is to report often enough, in order, around every seek.
  */
 import type { TokenProvider } from './session.ts';
-import type { ProgressRecord, ProgressUpdate } from './progress-contract.ts';
+import type { ProgressRecord, ProgressSaved, ProgressUpdate } from './progress-contract.ts';
 
-/** Fraction of the lesson after which it counts as complete. */
+/** Fraction of the lesson the server requires watched; the player reports as playback passes it. */
 export const COMPLETE_AT = 0.9;
 /** Seconds between progress saves while playing. */
 export const SAVE_EVERY_SECONDS = 15;
+/** Media seconds between reports once past 90 %, until the server answers "completed". */
+export const CHECKPOINT_EVERY_SECONDS = 0.5;
 
 export class ProgressClient {
   private base: string | null = null;
@@ -39,7 +44,7 @@ export class ProgressClient {
     return (await res.json()) as ProgressRecord;
   }
 
-  async put(courseId: string, lessonId: string, update: ProgressUpdate): Promise<ProgressRecord | null> {
+  async put(courseId: string, lessonId: string, update: ProgressUpdate): Promise<ProgressSaved | null> {
     await this.basePromise;
     const token = await this.getToken();
     if (!token) return null;
@@ -49,7 +54,7 @@ export class ProgressClient {
       body: JSON.stringify(update),
       keepalive: true,
     });
-    return res.ok ? ((await res.json()) as ProgressRecord) : null;
+    return res.ok ? ((await res.json()) as ProgressSaved) : null;
   }
 
   /** For pagehide: the browser sends it after the page is gone. The token rides in the body. */
@@ -105,29 +110,39 @@ export interface TrackerOptions {
   /** The token as it is now, synchronously (pagehide cannot wait). */
   readonly currentToken: () => string | null;
   readonly storage: Storage | undefined;
+  /** The server already said so (no `onComplete` then). */
   readonly alreadyCompleted: boolean;
-  readonly onComplete: () => void;
-  readonly onSaved?: (record: ProgressRecord | null, reason: string) => void;
+  /** Called once, the first time a save's answer says `completed: true`. */
+  readonly onComplete: (record: ProgressSaved) => void;
+  readonly onSaved?: (record: ProgressSaved | null, reason: string) => void;
 }
 
 /**
- * Sends progress every 15 s while playing, on pause, on end and on page hide (beacon), and
- * "completed" exactly once when playback passes 90 %.
+ * Reports the position when playback starts, every 15 s while playing, on each seek (where it
+ * left, then where it landed), on pause, on end, on lesson switch and on page hide (beacon), and
+ * every half second of playback once past 90 % until the server says the lesson is complete.
+ * Saves go one at a time, in order: the server judges each against the one before.
  */
 export class ProgressTracker {
   private readonly o: TrackerOptions;
   private timer: ReturnType<typeof setInterval> | undefined;
-  private completeSent: boolean;
+  private completed: boolean;
   private lastSent = -1;
+  /** The last position reached by playing (not by seeking): where a seek departs from. */
+  private played = 0;
+  private nextCheckpoint = 0;
+  private queue: Promise<void> = Promise.resolve();
   private disposed = false;
 
   constructor(options: TrackerOptions) {
     this.o = options;
-    this.completeSent = options.alreadyCompleted;
+    this.completed = options.alreadyCompleted;
     const v = options.video;
     v.addEventListener('playing', this.onPlaying);
     v.addEventListener('pause', this.onPause);
     v.addEventListener('ended', this.onEnded);
+    v.addEventListener('seeking', this.onSeeking);
+    v.addEventListener('seeked', this.onSeeked);
     v.addEventListener('timeupdate', this.onTimeUpdate);
     addEventListener('pagehide', this.onPageHide);
   }
@@ -140,6 +155,7 @@ export class ProgressTracker {
   private onPlaying = (): void => {
     clearInterval(this.timer);
     this.timer = setInterval(() => void this.save('interval'), SAVE_EVERY_SECONDS * 1000);
+    void this.save('play');
   };
 
   private onPause = (): void => {
@@ -150,51 +166,68 @@ export class ProgressTracker {
 
   private onEnded = (): void => {
     clearInterval(this.timer);
-    this.checkComplete(true);
     void this.save('ended');
+  };
+
+  private onSeeking = (): void => {
+    // currentTime is already the target: report where playback left, so the server sees the jump.
+    if (!this.o.video.paused) void this.save('seek-from', this.played);
+  };
+
+  private onSeeked = (): void => {
+    const v = this.o.video;
+    this.played = v.currentTime;
+    // Past 90 % again after this seek: report as soon as playback gets there.
+    this.nextCheckpoint = v.currentTime;
+    if (!v.paused) void this.save('seek-to');
   };
 
   private onTimeUpdate = (): void => {
     const v = this.o.video;
     saveLocalPosition(this.o.storage, this.o.courseId, this.o.lessonId, v.currentTime);
-    if (!v.seeking && !v.paused) this.checkComplete(false);
+    if (v.seeking || v.paused) return;
+    this.played = v.currentTime;
+    const d = this.duration();
+    if (!this.completed && d && v.currentTime >= d * COMPLETE_AT && v.currentTime >= this.nextCheckpoint) {
+      this.nextCheckpoint = v.currentTime + CHECKPOINT_EVERY_SECONDS;
+      void this.save('checkpoint');
+    }
   };
 
-  private checkComplete(ended: boolean): void {
-    if (this.completeSent) return;
-    const d = this.duration();
-    if (!d) return;
-    if (ended || this.o.video.currentTime >= d * COMPLETE_AT) {
-      this.completeSent = true;
-      this.o.onComplete();
-      void this.save('complete', true);
-    }
-  }
-
-  private update(completed: boolean): ProgressUpdate {
+  private update(at?: number): ProgressUpdate {
     const v = this.o.video;
     const duration = this.duration();
-    const position = v.ended ? duration : v.currentTime;
-    return { position: Math.round(position * 10) / 10, duration: Math.round(duration * 10) / 10, ...(completed || this.completeSent ? { completed: true } : {}) };
+    const position = at ?? (v.ended ? duration : v.currentTime);
+    return { position: Math.round(position * 10) / 10, duration: Math.round(duration * 10) / 10 };
   }
 
-  async save(reason: string, completed = false): Promise<void> {
-    if (!this.o.client || this.disposed) return;
-    const update = this.update(completed);
-    if (!update.duration) return;
-    if (reason === 'interval' && update.position === this.lastSent) return;
+  /** Queues a report; resolves once it (and every report before it) has been answered. */
+  save(reason: string, at?: number): Promise<void> {
+    if (!this.o.client || this.disposed) return this.queue;
+    const update = this.update(at);
+    if (!update.duration) return this.queue;
+    if (reason === 'interval' && update.position === this.lastSent) return this.queue;
     this.lastSent = update.position;
-    try {
-      const record = await this.o.client.put(this.o.courseId, this.o.lessonId, update);
+    const client = this.o.client;
+    this.queue = this.queue.then(async () => {
+      let record: ProgressSaved | null = null;
+      try {
+        record = await client.put(this.o.courseId, this.o.lessonId, update);
+      } catch {
+        record = null;
+      }
+      if (record?.completed && !this.completed) {
+        this.completed = true;
+        this.o.onComplete(record);
+      }
       this.o.onSaved?.(record, reason);
-    } catch {
-      this.o.onSaved?.(null, reason);
-    }
+    });
+    return this.queue;
   }
 
   private onPageHide = (): void => {
     if (!this.o.client || this.disposed) return;
-    const update = this.update(false);
+    const update = this.update();
     if (!update.duration) return;
     this.o.client.beacon(this.o.courseId, this.o.lessonId, update, this.o.currentToken());
   };
@@ -209,6 +242,8 @@ export class ProgressTracker {
     v.removeEventListener('playing', this.onPlaying);
     v.removeEventListener('pause', this.onPause);
     v.removeEventListener('ended', this.onEnded);
+    v.removeEventListener('seeking', this.onSeeking);
+    v.removeEventListener('seeked', this.onSeeked);
     v.removeEventListener('timeupdate', this.onTimeUpdate);
     removeEventListener('pagehide', this.onPageHide);
   }

@@ -17,7 +17,7 @@ describe('signed URLs', () => {
 });
 
 describe('resume position', () => {
-  const record = (position: number, updatedAt: string | null, duration = 600) => ({ courseId: 'c', lessonId: 'l', position, duration, completed: false, completedAt: null, updatedAt });
+  const record = (position: number, updatedAt: string | null, duration = 600) => ({ courseId: 'c', lessonId: 'l', position, duration, watched: 0, completed: false, completedAt: null, updatedAt });
   it('takes the newer of server and local', () => {
     expect(resumePosition(record(100, '2030-01-01T00:00:10Z'), { position: 50, at: Date.parse('2030-01-01T00:00:00Z') })).toBe(100);
     expect(resumePosition(record(100, '2030-01-01T00:00:10Z'), { position: 50, at: Date.parse('2030-01-01T00:00:20Z') })).toBe(50);

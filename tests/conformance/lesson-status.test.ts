@@ -1,9 +1,10 @@
 /**
  * GET /auth/lessons/<course>/<lesson> over real HTTP through the local distribution (the built
  * cookie issuer), and on-demand encoding end to end: `lectern register` (the CLI, talking to the
- * running system's DynamoDB), 202 + Retry-After while the local system encodes it once, then
- * 200 with the published keys, and the media plays with a session. Encodes are tiny (2 s, 320x180),
- * one ffmpeg at a time.
+ * running system's DynamoDB), 202 + Retry-After while the deployed issuer invokes the upload
+ * trigger, whose MediaConvert job (the local stand-in) is published by the completion handler,
+ * then 200 with the published keys, and the media plays with a session. Encodes are tiny (2 s,
+ * 640x360: MediaConvert's Automated ABR has no rendition below a 360p source's size to offer).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, unlink } from 'node:fs/promises';
@@ -41,14 +42,14 @@ function status(path: string, token: string | null = student, init: RequestInit 
 }
 
 beforeAll(async () => {
-  system = await startTestSystem();
+  system = await startTestSystem({ stack: { onDemandEncoding: true } });
   student = await system.token('student@example.com');
   work = await mkdtemp(join(tmpdir(), 'lectern-ondemand-'));
   clip = join(work, 'clip.mp4');
   const { ffmpeg } = await resolveFfmpegTools();
   const made = await runProcess(ffmpeg, [
     '-hide_banner', '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25:duration=2',
+    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=2',
     '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=2',
     '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip,
   ]);
@@ -96,7 +97,7 @@ describe('on-demand encoding (seed 003): 202 + Retry-After, one encode, then pub
       expect(answer.headers.get('cache-control')).toBe('no-store');
       expect(await answer.json()).toEqual({ courseId: 'demo', lessonId: 'on-demand', status: 'encoding', title: 'Made on demand', retryAfter: 5 });
     }
-    await system.encodeQueue.idle();
+    await system.whenPipelineIdle();
 
     const done = await status('demo/on-demand');
     expect(done.status).toBe(200);
@@ -107,10 +108,10 @@ describe('on-demand encoding (seed 003): 202 + Retry-After, one encode, then pub
       status: 'published',
       title: 'Made on demand',
       manifestKey: 'courses/demo/on-demand/master.m3u8',
-      renditions: [{ name: '180p', width: 320, height: 180 }],
+      renditions: [{ name: '360p', width: 640, height: 360 }],
     });
     expect(body.durationSeconds).toBeCloseTo(2, 0);
-    expect(body.posterKey).toMatch(/^courses\/demo\/on-demand\/v[0-9a-z]{9}-[0-9a-f]{4}\/poster\.jpg$/);
+    expect(body.posterKey).toMatch(/^courses\/demo\/on-demand\/v[0-9a-z]{9}-[0-9a-f]{4}\/poster\.0000001\.jpg$/);
     const versions = (await readdir(join(system.mediaRoot, 'courses', 'demo', 'on-demand'))).filter((n) => n.startsWith('v'));
     expect(versions).toHaveLength(1);
 
@@ -123,9 +124,9 @@ describe('on-demand encoding (seed 003): 202 + Retry-After, one encode, then pub
   it('reports a failed on-demand encode with a message for students, not the stored detail', async () => {
     const registered = await cli(['register', clip, '--course', 'demo', '--lesson', 'lost-source']);
     expect(registered.code, registered.stderr).toBe(0);
-    await unlink(join(system.dataDir, 'uploads', 'demo', 'lost-source', 'source.mp4'));
+    await unlink(join(system.uploadsRoot, 'uploads', 'demo', 'lost-source', 'source.mp4'));
     expect((await status('demo/lost-source')).status).toBe(202);
-    await system.encodeQueue.idle();
+    await system.whenPipelineIdle();
     const failed = await status('demo/lost-source');
     expect(failed.status).toBe(200);
     const text = await failed.text();

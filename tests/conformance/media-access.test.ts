@@ -65,24 +65,24 @@ describe('media under /courses/ with the cookies from /auth/session', () => {
   });
 
   it('refuses expired and not-yet-valid policies', async () => {
-    const expired = system.signCookies(policyFor(`http://${system.host}/courses/demo/*`, now() - 5));
+    const expired = system.signCookies(policyFor(`https://${system.host}/courses/demo/*`, now() - 5));
     expect((await system.fetch('/courses/demo/lesson-1/master.m3u8', { cookie: cookieHeader(expired) })).status).toBe(403);
-    const future = system.signCookies(policyFor(`http://${system.host}/courses/demo/*`, now() + 600, { DateGreaterThan: { 'AWS:EpochTime': now() + 300 } }));
+    const future = system.signCookies(policyFor(`https://${system.host}/courses/demo/*`, now() + 600, { DateGreaterThan: { 'AWS:EpochTime': now() + 300 } }));
     expect((await system.fetch('/courses/demo/lesson-1/master.m3u8', { cookie: cookieHeader(future) })).status).toBe(403);
   });
 
   it('accepts SHA-256 signed cookies and a policy restricted to the viewer IP', async () => {
-    const sha256 = system.signCookies(policyFor(`http://${system.host}/courses/demo/*`, now() + 600), 'SHA256');
+    const sha256 = system.signCookies(policyFor(`https://${system.host}/courses/demo/*`, now() + 600), 'SHA256');
     expect((await system.fetch('/courses/demo/lesson-1/master.m3u8', { cookie: cookieHeader(sha256) })).status).toBe(200);
-    const ip = system.signCookies(policyFor(`http://${system.host}/courses/demo/*`, now() + 600, { IpAddress: { 'AWS:SourceIp': '127.0.0.1/32' } }));
+    const ip = system.signCookies(policyFor(`https://${system.host}/courses/demo/*`, now() + 600, { IpAddress: { 'AWS:SourceIp': '127.0.0.1/32' } }));
     expect((await system.fetch('/courses/demo/lesson-1/master.m3u8', { cookie: cookieHeader(ip) })).status).toBe(200);
-    const elsewhere = system.signCookies(policyFor(`http://${system.host}/courses/demo/*`, now() + 600, { IpAddress: { 'AWS:SourceIp': '10.1.0.0/16' } }));
+    const elsewhere = system.signCookies(policyFor(`https://${system.host}/courses/demo/*`, now() + 600, { IpAddress: { 'AWS:SourceIp': '10.1.0.0/16' } }));
     expect((await system.fetch('/courses/demo/lesson-1/master.m3u8', { cookie: cookieHeader(elsewhere) })).status).toBe(403);
   });
 
   it('refuses cookies whose policy was altered after signing', async () => {
     const cookies = Object.fromEntries(demoCookie.split('; ').map((c) => c.split(/=(.*)/s, 2) as [string, string]));
-    const widened = Buffer.from(JSON.stringify(policyFor(`http://${system.host}/courses/*`, now() + 99999)))
+    const widened = Buffer.from(JSON.stringify(policyFor(`https://${system.host}/courses/*`, now() + 99999)))
       .toString('base64')
       .replace(/\+/g, '-').replace(/=/g, '_').replace(/\//g, '~');
     const altered = { ...cookies, 'CloudFront-Policy': widened };

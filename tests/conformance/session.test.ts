@@ -29,7 +29,7 @@ describe('POST /auth/session', () => {
       expect(cookie).not.toMatch(/expires=|max-age=/i);
     }
     const policy = JSON.parse(Buffer.from(body.signedQuery.Policy.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'), 'base64').toString());
-    expect(policy.Statement[0].Resource).toBe(`http://${system.host}/courses/demo/*`);
+    expect(policy.Statement[0].Resource).toBe(`https://${system.host}/courses/demo/*`);
     expect(policy.Statement[0].Condition.DateLessThan['AWS:EpochTime']).toBe(body.expiresAt);
     expect(body.expiresAt).toBeGreaterThanOrEqual(before + 7200);
     expect(body.query).toBe(`Policy=${encodeURIComponent(body.signedQuery.Policy)}&Signature=${encodeURIComponent(body.signedQuery.Signature)}&Key-Pair-Id=${system.keyPair.keyPairId}`);

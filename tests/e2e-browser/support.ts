@@ -15,7 +15,7 @@ import { LADDER, type Ladder } from '../../pipeline/ladder.ts';
 import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from '../../tables/client.ts';
 import { DEFAULT_TABLE_PREFIX, TABLES, tableName } from '../../tables/schema.ts';
-import { LOCAL_REGION, startLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../edge/local/start.ts';
+import { LOCAL_REGION, startLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../local/start.ts';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_REGION } from '../../edge/local/start.ts';
+import type { LocalSystemOptions } from '../../local/start.ts';
 import { deadEndpoints, type DeadEndpoints } from '../support/dead-endpoints.ts';
 import { startTestSystem } from '../support/local-system.ts';
 
 /**
- * When the IdP or DynamoDB is down or hangs, the issuer must fail closed: 503 with Retry-After,
+ * The deployed issuer in the local stack, its sandbox's network broken the way AWS's can
+ * break (an endpoint refused or hanging, Cognito down or hanging). When the IdP or DynamoDB is down or hangs, the issuer must fail closed: 503 with Retry-After,
  * no cookies, and well inside Lambda@Edge's 5 s viewer budget.
  */
 let dead: DeadEndpoints;
@@ -17,8 +18,13 @@ beforeAll(async () => {
 });
 afterAll(() => dead?.close());
 
-async function expectUnavailable(overrides: Record<string, unknown>, code: string, budgetMs: number): Promise<void> {
-  const system = await startTestSystem({ issuerOverrides: overrides });
+/** Where the deployed issuer fetches its JWKS (the local stack's pool is in us-east-1). */
+const COGNITO = 'https://cognito-idp.us-east-1.amazonaws.com';
+/** A pinned key set that holds no key of the local IdP: every token needs a JWKS fetch. */
+const NO_PINNED_KEYS = { cognitoJwks: JSON.stringify({ keys: [] }) };
+
+async function expectUnavailable(options: Partial<LocalSystemOptions>, code: string, budgetMs: number): Promise<void> {
+  const system = await startTestSystem(options);
   try {
     const token = await system.token('student@example.com');
     const started = Date.now();
@@ -36,22 +42,22 @@ async function expectUnavailable(overrides: Record<string, unknown>, code: strin
 
 describe('the cookie issuer with a failing dependency', () => {
   it('answers 503 at once when the IdP is down and the token names a key it must fetch', async () => {
-    await expectUnavailable({ jwks: { keys: [] }, jwksUri: `${closedUrl}/jwks.json` }, 'ERR_JWKS_UNAVAILABLE', 2000);
+    await expectUnavailable({ stack: NO_PINNED_KEYS, standIns: { routes: { [COGNITO]: closedUrl } } }, 'ERR_JWKS_UNAVAILABLE', 2000);
   });
 
   it('answers 503 within the JWKS timeout when the IdP hangs', async () => {
-    await expectUnavailable({ jwks: { keys: [] }, jwksUri: `${hangingUrl}/jwks.json`, jwksTimeoutMs: 1000 }, 'ERR_JWKS_UNAVAILABLE', 2500);
+    await expectUnavailable({ stack: NO_PINNED_KEYS, standIns: { routes: { [COGNITO]: hangingUrl } } }, 'ERR_JWKS_UNAVAILABLE', 2500);
   });
 
   it('answers 503 when DynamoDB is down', async () => {
-    await expectUnavailable({ enrollments: { region: LOCAL_REGION, tableName: 'lectern-enrollments', endpoint: closedUrl, timeoutMs: 1500 } }, 'ERR_ENROLLMENT_UNAVAILABLE', 3000);
+    await expectUnavailable({ standIns: { endpointOverrides: { DYNAMODB: closedUrl } } }, 'ERR_ENROLLMENT_UNAVAILABLE', 3000);
   });
 
   it('answers 503 within its budget when DynamoDB hangs', async () => {
-    await expectUnavailable({ enrollments: { region: LOCAL_REGION, tableName: 'lectern-enrollments', endpoint: hangingUrl, timeoutMs: 1200 } }, 'ERR_ENROLLMENT_UNAVAILABLE', 2500);
+    await expectUnavailable({ standIns: { endpointOverrides: { DYNAMODB: hangingUrl } } }, 'ERR_ENROLLMENT_UNAVAILABLE', 2500);
   });
 
   it('answers 503 when the signing key cannot be read', async () => {
-    await expectUnavailable({ signing: { keyPairId: 'KMISSINGKEY0001', key: { source: 'pem-file', path: '/nonexistent/key.pem' } } }, 'ERR_SIGNING_KEY_UNAVAILABLE', 2000);
+    await expectUnavailable({ standIns: { endpointOverrides: { SECRETS_MANAGER: closedUrl } } }, 'ERR_SIGNING_KEY_UNAVAILABLE', 2000);
   });
 });

@@ -1,8 +1,8 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_REGION } from '../../edge/local/start.ts';
+import { LOCAL_REGION } from '../../local/start.ts';
 import { dynamoClient } from '../../tables/client.ts';
-import { deadEndpoints, type DeadEndpoints } from '../support/dead-endpoints.ts';
+import { deadEndpoints, selectivelyHangingDynamo, type DeadEndpoints } from '../support/dead-endpoints.ts';
 import { startTestSystem } from '../support/local-system.ts';
 
 /**
@@ -11,18 +11,21 @@ import { startTestSystem } from '../support/local-system.ts';
  * encode could not be requested is undone (the lesson is pending again for the next request).
  */
 let dead: DeadEndpoints;
-let hangingUrl: string;
 let closedUrl: string;
 
 beforeAll(async () => {
   dead = await deadEndpoints();
-  ({ hangingUrl, closedUrl } = dead);
+  ({ closedUrl } = dead);
 });
 afterAll(() => dead?.close());
 
 describe('lesson status with a failing dependency', () => {
   it('answers 503 within its budget when the lessons table hangs', async () => {
-    const system = await startTestSystem({ issuerOverrides: { lessons: { region: LOCAL_REGION, tableName: 'lectern-lessons', endpoint: hangingUrl, timeoutMs: 1000 } } });
+    // DynamoDB answers for the enrollments table and holds every request on the lessons table.
+    let dynamoEndpoint = '';
+    const dynamo = await selectivelyHangingDynamo(() => dynamoEndpoint, ['lectern-lessons']);
+    const system = await startTestSystem({ standIns: { endpointOverrides: { DYNAMODB: dynamo.url } } });
+    dynamoEndpoint = system.dynamoEndpoint;
     try {
       const token = await system.token('student@example.com');
       const started = Date.now();
@@ -32,14 +35,14 @@ describe('lesson status with a failing dependency', () => {
       expect((await response.json()).error.code).toBe('ERR_LESSONS_UNAVAILABLE');
       expect(Date.now() - started).toBeLessThan(2500);
     } finally {
+      dynamo.close();
       await system.cleanup();
     }
   });
 
   it('answers 503 and leaves the lesson pending when the encode cannot be requested', async () => {
-    const system = await startTestSystem({
-      issuerOverrides: { onDemand: { requester: { kind: 'http', url: `${closedUrl}/encode-requests`, secret: 'x'.repeat(43) } } },
-    });
+    // On-demand mode: the issuer invokes the upload trigger through Lambda's API, here refused.
+    const system = await startTestSystem({ stack: { onDemandEncoding: true }, standIns: { endpointOverrides: { LAMBDA: closedUrl } } });
     const dynamo = dynamoClient({ region: LOCAL_REGION, endpoint: system.dynamoEndpoint });
     try {
       await dynamo.send(

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { dynamoClient } from '../../tables/client.ts';
 import { enroll } from '../../tables/enrollments.ts';
 import { DEFAULT_TABLE_PREFIX } from '../../tables/schema.ts';
-import { subFor } from '../../edge/local/demo-data.ts';
-import { LOCAL_REGION, startLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../edge/local/start.ts';
+import { subFor } from '../../local/demo-data.ts';
+import { LOCAL_REGION, startLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../local/start.ts';
 
 export interface TestSystem extends LocalSystem {
   /** An access (default) or ID token for a demo user from the local IdP. */

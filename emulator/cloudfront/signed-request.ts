@@ -1,0 +1,491 @@
+/**
+ * The check CloudFront itself makes on a cache behavior with a trusted key group ("restrict
+ * viewer access"), before any viewer-request code runs (DESIGN.md, request order step 2).
+ * The local distribution calls this; on AWS, CloudFront does it.
+ *
+ * What it follows, from the CloudFront Developer Guide:
+ *  - private-content-choosing-signed-urls-cookies: a URL carrying any of `Expires`, `Policy`,
+ *    `Signature`, `Key-Pair-Id` (current pages add `Hash-Algorithm`) is a signed URL, and then
+ *    the signed cookies are not looked at at all.
+ *  - private-content-creating-signed-url-canned-policy / -custom-policy and
+ *    private-content-setting-signed-cookie-canned-policy / -custom-policy: canned policies are
+ *    rebuilt from the URL (without the signing parameters) and `Expires`; custom policies travel
+ *    base64-encoded in `Policy` / `CloudFront-Policy`, hold exactly one statement, a `Resource`
+ *    with `*` and `?` wildcards, a required `DateLessThan`, optional `DateGreaterThan` and
+ *    `IpAddress`.
+ *  - private-content-linux-openssl and PrivateCFSignatureCodeAndExamples: the signature is an
+ *    RSA (or ECDSA) signature of the exact policy bytes with SHA-1, or SHA-256 when
+ *    `Hash-Algorithm=SHA256` / `CloudFront-Hash-Algorithm=SHA256` is sent, in CloudFront's
+ *    base64 alphabet (`+` -> `-`, `=` -> `_`, `/` -> `~`).
+ *  - knowledge-center/cloudfront-troubleshoot-signed-url-cookies: the messages "Missing
+ *    Key-Pair-Id query parameter or cookie value" and "Unknown Key"; other refusals answer
+ *    "Access denied" (and a bad custom policy "Malformed Policy").
+ *
+ * Pure apart from node:crypto / node:net; never throws, whatever the input.
+ */
+import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { BlockList, isIP } from 'node:net';
+import { fromCloudFrontBase64 } from '../../edge/cloudfront-base64.ts';
+import type { TrustedKey } from '../../edge/distribution-spec.ts';
+import type { ErrorCode } from '../../edge/errors.ts';
+
+/** Query parameters that make CloudFront treat a URL as a signed URL. */
+export const SIGNED_URL_PARAMS = ['Expires', 'Policy', 'Signature', 'Key-Pair-Id', 'Hash-Algorithm'] as const;
+type SignedUrlParam = (typeof SIGNED_URL_PARAMS)[number];
+
+/** The signed-cookie names; case-sensitive like CloudFront's. */
+export const SIGNED_COOKIE_NAMES = {
+  Expires: 'CloudFront-Expires',
+  Policy: 'CloudFront-Policy',
+  Signature: 'CloudFront-Signature',
+  'Key-Pair-Id': 'CloudFront-Key-Pair-Id',
+  'Hash-Algorithm': 'CloudFront-Hash-Algorithm',
+} as const satisfies Record<SignedUrlParam, string>;
+
+/** CloudFront's own `<Code>` for the refusal, so the emulator can answer the same XML body. */
+export type CloudFrontErrorCode = 'MissingKey' | 'InvalidKey' | 'AccessDenied' | 'MalformedPolicy';
+
+export type SignedRequestResult =
+  | {
+      readonly ok: true;
+      readonly via: 'url' | 'cookie';
+      readonly keyPairId: string;
+      readonly policy: 'canned' | 'custom';
+      readonly hashAlgorithm: 'SHA1' | 'SHA256';
+    }
+  | {
+      readonly ok: false;
+      readonly code: ErrorCode;
+      /** CloudFront's message, e.g. "Missing Key-Pair-Id query parameter or cookie value". */
+      readonly reason: string;
+      readonly cloudFrontCode: CloudFrontErrorCode;
+      /** Which credentials were examined: the signed URL, the cookies, or (nothing sent) the cookies. */
+      readonly via: 'url' | 'cookie';
+      /** Exactly what failed, for logs and developers; CloudFront does not say this much. */
+      readonly detail: string;
+    };
+
+export interface SignedRequestInput {
+  /** `scheme://host/path?query` exactly as the viewer asked, signing parameters included. */
+  readonly url: string;
+  /** Cookies the viewer sent, by name (the caller parses the Cookie header). */
+  readonly cookies: Readonly<Record<string, string>>;
+  readonly viewerIp: string;
+  readonly now: Date;
+  readonly trustedKeys: readonly TrustedKey[];
+}
+
+/** Large enough for any real policy, small enough that hostile input costs nothing. */
+const MAX_POLICY_BYTES = 16 * 1024;
+
+interface Credentials {
+  readonly keyPairId?: string;
+  readonly signature?: string;
+  readonly expires?: string;
+  readonly policy?: string;
+  readonly hashAlgorithm?: string;
+}
+
+type Refusal = Extract<SignedRequestResult, { ok: false }>;
+
+export function verifySignedRequest(input: SignedRequestInput): SignedRequestResult {
+  let via: 'url' | 'cookie' = 'cookie';
+  try {
+    if (typeof input.url !== 'string') return refuse(via, 'ERR_SIGNATURE_INVALID', 'AccessDenied', 'the request URL is not a string');
+    const split = splitSignedUrl(input.url);
+    if (!split.ok) {
+      via = 'url';
+      return refuse(via, 'ERR_SIGNATURE_INVALID', 'AccessDenied', split.detail);
+    }
+    let credentials: Credentials;
+    if (split.signed) {
+      via = 'url';
+      credentials = split.credentials;
+    } else {
+      const cookies = input.cookies ?? {};
+      const read = (name: string): string | undefined =>
+        Object.prototype.hasOwnProperty.call(cookies, name) && typeof cookies[name] === 'string' ? cookies[name] : undefined;
+      credentials = {
+        keyPairId: read(SIGNED_COOKIE_NAMES['Key-Pair-Id']),
+        signature: read(SIGNED_COOKIE_NAMES.Signature),
+        expires: read(SIGNED_COOKIE_NAMES.Expires),
+        policy: read(SIGNED_COOKIE_NAMES.Policy),
+        hashAlgorithm: read(SIGNED_COOKIE_NAMES['Hash-Algorithm']),
+      };
+    }
+    return checkCredentials(via, credentials, split.resourceUrl, input);
+  } catch (error) {
+    // Nothing above is expected to throw; if it does, fail closed.
+    return refuse(via, 'ERR_SIGNATURE_INVALID', 'AccessDenied', `verification failed: ${String(error)}`);
+  }
+}
+
+/** True when a raw query string (without `?`) carries a signing parameter. */
+export function hasSignedUrlParams(rawQuery: string | undefined): boolean {
+  if (!rawQuery) return false;
+  return rawQuery.split('&').some((pair) => isSignedUrlParam(pairName(pair)));
+}
+
+type SplitUrl =
+  | { readonly ok: true; readonly signed: false; readonly resourceUrl: string }
+  | { readonly ok: true; readonly signed: true; readonly resourceUrl: string; readonly credentials: Credentials }
+  | { readonly ok: false; readonly detail: string };
+
+/**
+ * Separates the signing parameters from the URL. What remains (the viewer's own parameters,
+ * in their order, `?` dropped when none remain) is the URL the policy must cover.
+ */
+function splitSignedUrl(url: string): SplitUrl {
+  const questionMark = url.indexOf('?');
+  if (questionMark === -1) return { ok: true, signed: false, resourceUrl: url };
+  const base = url.slice(0, questionMark);
+  const pairs = url.slice(questionMark + 1).split('&');
+  const kept: string[] = [];
+  const found = new Map<SignedUrlParam, string>();
+  for (const pair of pairs) {
+    const name = pairName(pair);
+    if (!isSignedUrlParam(name)) {
+      kept.push(pair);
+      continue;
+    }
+    if (found.has(name)) return { ok: false, detail: `the ${name} query parameter appears more than once` };
+    const rawValue = pair.length > name.length ? pair.slice(name.length + 1) : '';
+    const value = safeDecodeURIComponent(rawValue);
+    if (value === undefined) return { ok: false, detail: `the ${name} query parameter is not valid percent-encoding` };
+    found.set(name, value);
+  }
+  if (found.size === 0) return { ok: true, signed: false, resourceUrl: url };
+  return {
+    ok: true,
+    signed: true,
+    resourceUrl: kept.length > 0 ? `${base}?${kept.join('&')}` : base,
+    credentials: {
+      keyPairId: found.get('Key-Pair-Id'),
+      signature: found.get('Signature'),
+      expires: found.get('Expires'),
+      policy: found.get('Policy'),
+      hashAlgorithm: found.get('Hash-Algorithm'),
+    },
+  };
+}
+
+function checkCredentials(via: 'url' | 'cookie', c: Credentials, resourceUrl: string, input: SignedRequestInput): SignedRequestResult {
+  const names =
+    via === 'url'
+      ? { keyPairId: 'Key-Pair-Id', signature: 'Signature', expires: 'Expires', policy: 'Policy', hash: 'Hash-Algorithm' }
+      : {
+          keyPairId: SIGNED_COOKIE_NAMES['Key-Pair-Id'],
+          signature: SIGNED_COOKIE_NAMES.Signature,
+          expires: SIGNED_COOKIE_NAMES.Expires,
+          policy: SIGNED_COOKIE_NAMES.Policy,
+          hash: SIGNED_COOKIE_NAMES['Hash-Algorithm'],
+        };
+  const where = via === 'url' ? 'query parameter' : 'cookie';
+
+  // 1. Which key: CloudFront's first complaint when nothing (or no key id) is sent.
+  if (!c.keyPairId) {
+    return refuse(via, 'ERR_SIGNATURE_REQUIRED', 'MissingKey', `the ${names.keyPairId} ${where} is missing or empty`);
+  }
+  if (c.signature === undefined || c.signature === '') {
+    return refuse(via, 'ERR_SIGNATURE_REQUIRED', 'AccessDenied', `the ${names.signature} ${where} is missing or empty`);
+  }
+  const hasExpires = c.expires !== undefined && c.expires !== '';
+  const hasPolicy = c.policy !== undefined && c.policy !== '';
+  if (!hasExpires && !hasPolicy) {
+    return refuse(via, 'ERR_SIGNATURE_REQUIRED', 'AccessDenied', `neither ${names.expires} nor ${names.policy} was sent`);
+  }
+  if (hasExpires && hasPolicy) {
+    return refuse(via, 'ERR_SIGNATURE_INVALID', 'AccessDenied', `both ${names.expires} (canned) and ${names.policy} (custom) were sent`);
+  }
+
+  // 2. Hash algorithm: SHA-1 unless SHA256 is named; nothing else is accepted.
+  let hashAlgorithm: 'SHA1' | 'SHA256' = 'SHA1';
+  if (c.hashAlgorithm !== undefined) {
+    if (c.hashAlgorithm !== 'SHA256') {
+      return refuse(via, 'ERR_SIGNATURE_INVALID', 'AccessDenied', `${names.hash} must be SHA256 when present, got ${JSON.stringify(truncate(c.hashAlgorithm))}`);
+    }
+    hashAlgorithm = 'SHA256';
+  }
+
+  // 3. The key must be in the behavior's trusted key group.
+  const trusted = (input.trustedKeys ?? []).find((key) => key.id === c.keyPairId);
+  if (!trusted) {
+    return refuse(via, 'ERR_SIGNATURE_INVALID', 'InvalidKey', `key ${JSON.stringify(truncate(c.keyPairId))} is not in the trusted key group`);
+  }
+  const publicKey = publicKeyOf(trusted.publicKeyPem);
+  if (!publicKey) {
+    return refuse(via, 'ERR_SIGNATURE_INVALID', 'InvalidKey', `trusted key ${trusted.id} has no usable RSA or ECDSA public key`);
+  }
+
+  // 4. The signature, in CloudFront's alphabet only.
+  const signature = fromCloudFrontBase64(c.signature);
+  if (!signature || signature.length === 0) {
+    return refuse(via, 'ERR_SIGNATURE_INVALID', 'AccessDenied', `${names.signature} is not in CloudFront's base64 alphabet (A-Z a-z 0-9 - _ ~)`);
+  }
+
+  // 5. The exact bytes that were signed.
+  let policyBytes: Buffer;
+  let expiresAt: number | undefined;
+  if (hasExpires) {
+    const expires = c.expires as string;
+    if (!/^[1-9][0-9]{0,15}$/.test(expires) || !Number.isSafeInteger(Number(expires))) {
+      return refuse(via, 'ERR_SIGNATURE_INVALID', 'AccessDenied', `${names.expires} must be a Unix time in seconds, got ${JSON.stringify(truncate(expires))}`);
+    }
+    expiresAt = Number(expires);
+    policyBytes = Buffer.from(cannedPolicy(resourceUrl, expiresAt), 'utf8');
+  } else {
+    const decoded = (c.policy as string).length <= (MAX_POLICY_BYTES * 4) / 3 + 4 ? fromCloudFrontBase64(c.policy as string) : undefined;
+    if (!decoded || decoded.length === 0) {
+      return refuse(via, 'ERR_SIGNATURE_INVALID', 'MalformedPolicy', `${names.policy} is not in CloudFront's base64 alphabet (A-Z a-z 0-9 - _ ~) or is too long`);
+    }
+    policyBytes = decoded;
+  }
+
+  // 6. Signature over those bytes, before anything in a custom policy is believed.
+  let valid = false;
+  try {
+    valid = verifySignature(hashAlgorithm === 'SHA256' ? 'sha256' : 'sha1', policyBytes, publicKey, signature);
+  } catch {
+    valid = false;
+  }
+  if (!valid) {
+    return refuse(via, 'ERR_SIGNATURE_INVALID', 'AccessDenied', `the ${hashAlgorithm} signature does not match the ${hasExpires ? 'canned' : 'custom'} policy for key ${trusted.id}`);
+  }
+
+  const nowMs = input.now instanceof Date ? input.now.getTime() : Number.NaN;
+  if (!Number.isFinite(nowMs)) return refuse(via, 'ERR_SIGNATURE_INVALID', 'AccessDenied', 'no valid current time was given');
+
+  if (hasExpires) {
+    if (!(nowMs < (expiresAt as number) * 1000)) {
+      return refuse(via, 'ERR_SIGNATURE_EXPIRED', 'AccessDenied', `expired at ${new Date((expiresAt as number) * 1000).toISOString()}`);
+    }
+    return { ok: true, via, keyPairId: trusted.id, policy: 'canned', hashAlgorithm };
+  }
+
+  // 7. Custom policy: shape, dates, resource, IP.
+  const parsed = parseCustomPolicy(policyBytes);
+  if (!parsed.ok) return refuse(via, 'ERR_SIGNATURE_INVALID', 'MalformedPolicy', parsed.detail);
+  const { statement } = parsed;
+  if (!(nowMs < statement.dateLessThan * 1000)) {
+    return refuse(via, 'ERR_SIGNATURE_EXPIRED', 'AccessDenied', `expired at ${new Date(statement.dateLessThan * 1000).toISOString()} (DateLessThan)`);
+  }
+  if (statement.dateGreaterThan !== undefined && !(nowMs > statement.dateGreaterThan * 1000)) {
+    return refuse(via, 'ERR_SIGNATURE_INVALID', 'AccessDenied', `not valid before ${new Date(statement.dateGreaterThan * 1000).toISOString()} (DateGreaterThan)`);
+  }
+  if (statement.resource !== undefined && !wildcardMatch(statement.resource, resourceUrl)) {
+    return refuse(via, 'ERR_SIGNATURE_INVALID', 'AccessDenied', `Resource ${JSON.stringify(truncate(statement.resource))} does not cover ${JSON.stringify(truncate(resourceUrl))}`);
+  }
+  if (statement.sourceIp !== undefined && !ipInCidr(input.viewerIp, statement.sourceIp)) {
+    return refuse(via, 'ERR_SIGNATURE_INVALID', 'AccessDenied', `viewer address ${JSON.stringify(truncate(String(input.viewerIp)))} is outside ${statement.sourceIp.text} (IpAddress)`);
+  }
+  return { ok: true, via, keyPairId: trusted.id, policy: 'custom', hashAlgorithm };
+}
+
+/**
+ * The canned policy exactly as AWS documents it once whitespace is removed:
+ * {"Statement":[{"Resource":"<url>","Condition":{"DateLessThan":{"AWS:EpochTime":<expires>}}}]}
+ */
+export function cannedPolicy(resourceUrl: string, expiresEpochSeconds: number): string {
+  return JSON.stringify({
+    Statement: [{ Resource: resourceUrl, Condition: { DateLessThan: { 'AWS:EpochTime': expiresEpochSeconds } } }],
+  });
+}
+
+interface ParsedStatement {
+  /** Undefined when the policy has no Resource, which AWS documents as "every object". */
+  readonly resource: string | undefined;
+  readonly dateLessThan: number;
+  readonly dateGreaterThan: number | undefined;
+  readonly sourceIp: Cidr | undefined;
+}
+
+function parseCustomPolicy(bytes: Buffer): { ok: true; statement: ParsedStatement } | { ok: false; detail: string } {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { ok: false, detail: 'the policy is not UTF-8' };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, detail: 'the policy is not JSON' };
+  }
+  if (!isPlainObject(json) || !onlyKeys(json, ['Statement'])) return { ok: false, detail: 'the policy must be an object with only "Statement"' };
+  const statements = json['Statement'];
+  if (!Array.isArray(statements) || statements.length !== 1) return { ok: false, detail: 'the policy must hold exactly one statement' };
+  const statement: unknown = statements[0];
+  if (!isPlainObject(statement) || !onlyKeys(statement, ['Resource', 'Condition'])) {
+    return { ok: false, detail: 'a statement may hold only "Resource" and "Condition"' };
+  }
+
+  let resource: string | undefined;
+  if (Object.hasOwn(statement, 'Resource')) {
+    const value = statement['Resource'];
+    if (typeof value !== 'string' || !(value.startsWith('http://') || value.startsWith('https://') || value.startsWith('*'))) {
+      return { ok: false, detail: 'Resource must be a string starting with http://, https:// or *' };
+    }
+    resource = value;
+  }
+
+  const condition = statement['Condition'];
+  if (!isPlainObject(condition) || !onlyKeys(condition, ['DateLessThan', 'DateGreaterThan', 'IpAddress'])) {
+    return { ok: false, detail: 'Condition may hold only DateLessThan, DateGreaterThan and IpAddress' };
+  }
+  const dateLessThan = epochTime(condition['DateLessThan']);
+  if (dateLessThan === undefined) return { ok: false, detail: 'DateLessThan {"AWS:EpochTime": <integer>} is required' };
+  let dateGreaterThan: number | undefined;
+  if (Object.hasOwn(condition, 'DateGreaterThan')) {
+    dateGreaterThan = epochTime(condition['DateGreaterThan']);
+    if (dateGreaterThan === undefined) return { ok: false, detail: 'DateGreaterThan must be {"AWS:EpochTime": <integer>}' };
+  }
+  let sourceIp: Cidr | undefined;
+  if (Object.hasOwn(condition, 'IpAddress')) {
+    const ip = condition['IpAddress'];
+    const text = isPlainObject(ip) && onlyKeys(ip, ['AWS:SourceIp']) ? ip['AWS:SourceIp'] : undefined;
+    sourceIp = typeof text === 'string' ? parseCidr(text) : undefined;
+    if (!sourceIp) return { ok: false, detail: 'IpAddress must be {"AWS:SourceIp": "<IPv4 or IPv6 CIDR>"}' };
+  }
+  return { ok: true, statement: { resource, dateLessThan, dateGreaterThan, sourceIp } };
+}
+
+function epochTime(value: unknown): number | undefined {
+  if (!isPlainObject(value) || !onlyKeys(value, ['AWS:EpochTime'])) return undefined;
+  const time = value['AWS:EpochTime'];
+  // "Do not enclose the value in quotation marks": a number, a whole second, not negative.
+  return typeof time === 'number' && Number.isSafeInteger(time) && time >= 0 ? time : undefined;
+}
+
+/**
+ * `*` matches any run of characters (including none), `?` exactly one; everything else is
+ * literal and case-sensitive. Iterative with single-star backtracking: linear memory, no regex
+ * built from the policy, so a hostile Resource cannot blow up.
+ */
+export function wildcardMatch(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let starP = -1;
+  let starT = 0;
+  while (t < text.length) {
+    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
+      p += 1;
+      t += 1;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      starP = p;
+      starT = t;
+      p += 1;
+    } else if (starP !== -1) {
+      p = starP + 1;
+      starT += 1;
+      t = starT;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === '*') p += 1;
+  return p === pattern.length;
+}
+
+interface Cidr {
+  readonly text: string;
+  readonly family: 'ipv4' | 'ipv6';
+  readonly list: BlockList;
+}
+
+/** `a.b.c.d/n` (n 0-32) or an IPv6 address with `/n` (n 0-128); the prefix is required. */
+export function parseCidr(text: string): Cidr | undefined {
+  const parts = text.split('/');
+  if (parts.length !== 2) return undefined;
+  const [address, prefixText] = parts as [string, string];
+  const version = isIP(address);
+  if (version === 0 || !/^[0-9]{1,3}$/.test(prefixText)) return undefined;
+  if (version === 6 && address.includes('%')) return undefined;
+  const prefix = Number(prefixText);
+  const family = version === 4 ? 'ipv4' : 'ipv6';
+  if (prefix > (version === 4 ? 32 : 128)) return undefined;
+  try {
+    const list = new BlockList();
+    list.addSubnet(address, prefix, family);
+    return { text, family, list };
+  } catch {
+    return undefined;
+  }
+}
+
+export function ipInCidr(viewerIp: string, cidr: Cidr): boolean {
+  if (typeof viewerIp !== 'string') return false;
+  // Node reports IPv4 viewers on a dual-stack socket as ::ffff:a.b.c.d.
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(viewerIp);
+  const address = mapped ? (mapped[1] as string) : viewerIp;
+  const version = isIP(address);
+  if (version === 0) return false;
+  const family = version === 4 ? 'ipv4' : 'ipv6';
+  if (family !== cidr.family) return false;
+  try {
+    return cidr.list.check(address, family);
+  } catch {
+    return false;
+  }
+}
+
+const keyCache = new Map<string, KeyObject | null>();
+
+function publicKeyOf(pem: string): KeyObject | undefined {
+  if (typeof pem !== 'string') return undefined;
+  const cached = keyCache.get(pem);
+  if (cached !== undefined) return cached ?? undefined;
+  let key: KeyObject | null = null;
+  try {
+    const candidate = createPublicKey(pem);
+    // CloudFront public keys are RSA (2048-bit) or, more recently, ECDSA P-256.
+    key = candidate.asymmetricKeyType === 'rsa' || candidate.asymmetricKeyType === 'ec' ? candidate : null;
+  } catch {
+    key = null;
+  }
+  if (keyCache.size > 256) keyCache.clear();
+  keyCache.set(pem, key);
+  return key ?? undefined;
+}
+
+function refuse(via: 'url' | 'cookie', code: ErrorCode, cloudFrontCode: CloudFrontErrorCode, detail: string): Refusal {
+  const reason =
+    cloudFrontCode === 'MissingKey'
+      ? 'Missing Key-Pair-Id query parameter or cookie value'
+      : cloudFrontCode === 'InvalidKey'
+        ? 'Unknown Key'
+        : cloudFrontCode === 'MalformedPolicy'
+          ? 'Malformed Policy'
+          : 'Access denied';
+  return { ok: false, code, reason, cloudFrontCode, via, detail };
+}
+
+function pairName(pair: string): string {
+  const equals = pair.indexOf('=');
+  return equals === -1 ? pair : pair.slice(0, equals);
+}
+
+function isSignedUrlParam(name: string): name is SignedUrlParam {
+  return (SIGNED_URL_PARAMS as readonly string[]).includes(name);
+}
+
+function safeDecodeURIComponent(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function onlyKeys(value: Record<string, unknown>, allowed: readonly string[]): boolean {
+  return Object.keys(value).every((key) => allowed.includes(key));
+}
+
+function truncate(text: string | undefined): string {
+  const value = String(text);
+  return value.length > 120 ? `${value.slice(0, 117)}...` : value;
+}
