@@ -13,6 +13,8 @@ export async function startCommand(): Promise<number> {
     dataDir,
     port,
     deferOpen: true,
+    // The stack setting lectern:onDemandEncoding, for trying seed 003's mode locally.
+    ...(process.env['LECTERN_ON_DEMAND'] === '1' ? { stack: { onDemandEncoding: true } } : {}),
     onListening: (url) => console.log(`lectern: listening on ${url} (answers 503 until ready)`),
     log: quiet ? undefined : (line) => console.log(`  ${line}`),
   });

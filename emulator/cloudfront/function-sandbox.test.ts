@@ -271,6 +271,7 @@ describe('the sandbox checks what the function returns', () => {
     ['a disallowed header', "return { statusCode: 200, headers: { connection: { value: 'close' } } };", /may not be set/],
     ['a body in an unknown encoding', "return { statusCode: 200, body: { data: 'x', encoding: 'gzip' } };", /response.body/],
     ['a body that is not base64', "return { statusCode: 200, body: { data: '***', encoding: 'base64' } };", /not valid base64/],
+    ['a generated body over 40 KB (AWS gives no figure: the sandbox fails closed at Lambda@Edge\'s)', "var s = 'x'; while (s.length <= 40960) s = s + s; return { statusCode: 200, body: s };", /at most 40960/],
     ['an unknown response field', "return { statusCode: 200, status: 200 };", /unknown field "status"/],
     ['a changed method', "request.method = 'POST'; return request;", /read-only/],
     ['a changed host header', "request.headers.host = { value: 'evil.example' }; return request;", /host is read-only/],

@@ -617,6 +617,14 @@ function validateRequest(original: CfRequest, request: CfRequest, problems: stri
   }
 }
 
+/**
+ * The largest body a CloudFront Function may generate. AWS documents no number for it (the
+ * quotas page lists none for CloudFront Functions; Lambda@Edge viewer triggers may generate
+ * 40 KB), so the emulator takes the documented Lambda@Edge figure and refuses anything larger
+ * with the validation error (502): code that passes here stays within the one figure AWS gives.
+ */
+export const MAX_GENERATED_BODY_BYTES = 40 * 1024;
+
 function validateResponse(response: CfResponse, problems: string[]): void {
   for (const key of Object.keys(response)) {
     if (!['statusCode', 'statusDescription', 'headers', 'cookies', 'body'].includes(key)) problems.push(`response has an unknown field "${key}"`);
@@ -641,5 +649,9 @@ function validateResponse(response: CfResponse, problems: string[]): void {
       problems.push('response.body.data is not valid base64');
     }
   }
+  const bytes = typeof body === 'string' ? Buffer.byteLength(body, 'utf8')
+    : isPlainObject(body) && typeof body.data === 'string' ? (body.encoding === 'base64' ? Buffer.from(body.data, 'base64').length : Buffer.byteLength(body.data, 'utf8'))
+    : 0;
+  if (bytes > MAX_GENERATED_BODY_BYTES) problems.push(`response.body is ${bytes} bytes; a generated body may be at most ${MAX_GENERATED_BODY_BYTES}`);
 }
 
