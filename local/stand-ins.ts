@@ -13,7 +13,7 @@ import { createDistributionHandler, type LambdaEdgeHandler } from '../emulator/c
 import { startLambdaFunction, type LambdaFunctionRuntime } from '../emulator/lambda/runtime.ts';
 import { startLambdaService } from '../emulator/lambda/invoke-api.ts';
 import { unpackDeploymentPackage } from '../emulator/lambda/deployment-package.ts';
-import { startS3StandIn, notificationRulesFrom, matchingTargets, toS3Event } from '../emulator/s3/index.ts';
+import { readObjectMetadata, startS3StandIn, notificationRulesFrom, matchingTargets, toS3Event } from '../emulator/s3/index.ts';
 import { startSecretsManagerStandIn } from '../emulator/secrets-manager/index.ts';
 import { startKeyValueStoreStandIn } from '../emulator/keyvaluestore/index.ts';
 import { createEventBus, eventBusFromProgram } from '../emulator/eventbridge/index.ts';
@@ -174,6 +174,7 @@ export async function startStandIns(options: {
     const distribution = createDistributionHandler({
       distribution: options.distribution,
       bucketRoot,
+      objectMetadata: async (bucket, key) => readObjectMetadata(paths.s3Metadata, bucket, key),
       cloudFrontFunctions,
       lambdaEdge,
       // The local listener stands for CloudFront's HTTPS side: every behavior redirects http.

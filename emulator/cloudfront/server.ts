@@ -3,7 +3,7 @@ import { pipeline, Readable } from 'node:stream';
 import type { CloudFrontRequestEvent } from 'aws-lambda';
 import { invokeViewerRequest, toViewerRequestEvent, type PlainResponse } from './lambda-edge-adapter.ts';
 import { parseRequestTarget } from './normalise-path.ts';
-import { readObject, readObjectAtPath } from './origin.ts';
+import { objectKeyFromPath, readObject, readObjectAtPath } from './origin.ts';
 import { verifySignedRequest } from './signed-request.ts';
 import { fromFunctionResult, toFunctionEvent, type FunctionRunner } from './function-event.ts';
 import { CloudFrontFunctionError } from './function-sandbox.ts';
@@ -16,6 +16,11 @@ export interface LocalDistributionOptions {
   readonly distribution: DeployedDistribution;
   /** The folder standing in for an S3 bucket behind Origin Access Control. */
   readonly bucketRoot: (bucket: string) => string | undefined;
+  /**
+   * The Content-Type and Cache-Control an object was stored with (PutObject), which S3 returns
+   * and CloudFront passes on; without them the type follows the extension.
+   */
+  readonly objectMetadata?: (bucket: string, key: string) => Promise<{ readonly contentType?: string; readonly cacheControl?: string } | undefined>;
   /** CloudFront Functions by ARN, each loaded in the cloudfront-js-2.0 sandbox. */
   readonly cloudFrontFunctions: ReadonlyMap<string, FunctionRunner>;
   /** Lambda@Edge functions by qualified ARN (CloudFront runs numbered versions only). */
@@ -147,7 +152,12 @@ export function createDistributionHandler(options: LocalDistributionOptions): (r
       ...(typeof req.headers['if-none-match'] === 'string' ? { ifNoneMatch: req.headers['if-none-match'] } : {}),
       ...(typeof req.headers['if-modified-since'] === 'string' ? { ifModifiedSince: req.headers['if-modified-since'] } : {}),
     });
-    const response = originResponse(object);
+    const key = objectKeyFromPath(uri === '/' && distribution.defaultRootObject ? `/${distribution.defaultRootObject}` : uri);
+    const stored = object.status < 400 && key !== undefined && behavior.originBucket !== undefined ? await options.objectMetadata?.(behavior.originBucket, key) : undefined;
+    const storedHeaders: Record<string, string> = { ...object.headers };
+    if (stored?.contentType && object.status !== 304) storedHeaders['content-type'] = stored.contentType;
+    if (stored?.cacheControl) storedHeaders['cache-control'] = stored.cacheControl;
+    const response = originResponse({ ...object, headers: storedHeaders });
     return send(await customErrorOr(object.status, response), behavior);
   }
 
