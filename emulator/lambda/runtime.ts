@@ -9,6 +9,7 @@
  * Reserved variables follow "Defined runtime environment variables":
  * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
  */
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -118,7 +119,6 @@ function splitHandler(handler: string): { file: string; exportName: string } {
  */
 export async function startLambdaFunction(spec: LambdaFunctionSpec, log: (line: string) => void = () => {}): Promise<LambdaFunctionRuntime> {
   const { file, exportName } = splitHandler(spec.handler);
-  const { existsSync } = await import('node:fs');
   const candidates = [`${file}.mjs`, `${file}.js`, `${file}.cjs`].map((f) => join(spec.codeDir, f));
   const entryFile = candidates.find((f) => existsSync(f));
   if (!entryFile) throw new Error(`${spec.functionName}: no ${file}.mjs or ${file}.js in the deployment package`);

@@ -16,7 +16,7 @@ import { enroll, unenroll } from '../../tables/enrollments.ts';
 import { DEFAULT_TABLE_PREFIX } from '../../tables/schema.ts';
 import { LOCAL_REGION } from '../../local/start.ts';
 import { registerSource } from '../../pipeline/on-demand.ts';
-import { clearProgress, launchChromium, newContext, playerState, setPageVisibility, startPlayerSystem, TEST_LADDER, throttle, type PlayerSystem } from './support.ts';
+import { clearProgress, launchChromium, newContext, playerState, setPageVisibility, startPlayerSystem, throttle, type PlayerSystem } from './support.ts';
 
 let ps: PlayerSystem;
 let browser: Browser;
