@@ -30,3 +30,23 @@ export function extensionOf(path: string): string {
 export function mediaTypeOf(path: string): string | undefined {
   return MEDIA_TYPES[extensionOf(path)];
 }
+
+/**
+ * Content types of the player bucket, on top of the published media types: the Content-Type the
+ * program uploads each player file with (and a local bucket serves a file put without one).
+ */
+export const PLAYER_TYPES: Readonly<Record<string, string>> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  mjs: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  json: 'application/json',
+  map: 'application/json',
+  svg: 'image/svg+xml',
+  ico: 'image/x-icon',
+};
+
+export function contentTypeFor(key: string): string {
+  const extension = extensionOf(key);
+  return MEDIA_TYPES[extension] ?? PLAYER_TYPES[extension] ?? 'application/octet-stream';
+}

@@ -10,7 +10,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { JSONWebKeySet } from 'jose';
 import { PLAYER_CONFIG_KEY, playerPageConfig } from '../player/page-config.ts';
 import { defineDistribution, type DistributionInput, type DistributionSpec } from '../edge/distribution-spec.ts';
-import { contentTypeFor } from '../emulator/cloudfront/origin.ts';
+import { contentTypeFor } from '../edge/media-types.ts';
 import { defaultArtifactPaths, loadArtifacts, REPO_ROOT, type ArtifactPaths, type LoadedArtifacts } from './artifacts.ts';
 import { EdgeDistribution } from './components/distribution.ts';
 import { EncodingPipeline, UPLOADS_PREFIX, uploadTriggerName } from './components/encoding-pipeline.ts';

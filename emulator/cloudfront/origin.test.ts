@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentTypeFor, isMappableKey, objectKeyFromPath, parseRange, readObject, readObjectAtPath, type OriginResponse } from './origin.ts';
+import { contentTypeFor } from '../../edge/media-types.ts';
+import { isMappableKey, objectKeyFromPath, parseRange, readObject, readObjectAtPath, type OriginResponse } from './origin.ts';
 
 const base = mkdtempSync(path.join(tmpdir(), 'lectern-origin-'));
 const root = path.join(base, 'media');

@@ -25,7 +25,7 @@ import { constants as fsConstants } from 'node:fs';
 import { open, realpath, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { extensionOf, MEDIA_TYPES } from '../../edge/media-types.ts';
+import { contentTypeFor } from '../../edge/media-types.ts';
 
 export interface ObjectRequest {
   readonly method: 'GET' | 'HEAD';
@@ -43,23 +43,6 @@ export interface OriginResponse {
   readonly headers: Readonly<Record<string, string>>;
   /** A file stream for GET 200/206 (close it by consuming or destroying it); a Buffer otherwise. */
   readonly body: Readable | Buffer;
-}
-
-/** Content types of the player bucket, on top of the published media types. */
-export const PLAYER_TYPES: Readonly<Record<string, string>> = {
-  html: 'text/html; charset=utf-8',
-  js: 'text/javascript; charset=utf-8',
-  mjs: 'text/javascript; charset=utf-8',
-  css: 'text/css; charset=utf-8',
-  json: 'application/json',
-  map: 'application/json',
-  svg: 'image/svg+xml',
-  ico: 'image/x-icon',
-};
-
-export function contentTypeFor(key: string): string {
-  const extension = extensionOf(key);
-  return MEDIA_TYPES[extension] ?? PLAYER_TYPES[extension] ?? 'application/octet-stream';
 }
 
 /**

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { lstat, open, readFile, rename, rm, rmdir, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { contentTypeFor } from '../cloudfront/origin.ts';
+import { contentTypeFor } from '../../edge/media-types.ts';
 import { partialFileFor, writeFileAtomic } from './atomic-file.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { assertInsideBucket, objectFile, resolvesInsideBucket } from './object-keys.ts';
