@@ -14,7 +14,7 @@
  * Production code never imports this; the local stack (local/stand-ins.ts) and tests do.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../loopback-server.ts';
 import { KvsFileStore } from './kvs-file-store.ts';
 import { createKvsHandler, type KvsStoreEntry } from './server.ts';
 
@@ -44,16 +44,9 @@ export async function startKeyValueStoreStandIn(options: KeyValueStoreStandInOpt
     stores.set(arn, { arn, store, created: new Date() });
   }
   const server = createServer(createKvsHandler(stores, options.log ?? (() => {})));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  const listening = await listenOnLoopback(server, options.port);
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    endpoint: listening.endpoint,
+    close: listening.close,
   };
 }

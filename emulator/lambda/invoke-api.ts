@@ -11,7 +11,7 @@
  * delays here are `retryDelaysMs`, seconds by default.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../loopback-server.ts';
 import type { LambdaFunctionRuntime } from './runtime.ts';
 import { LambdaInvokeError } from './runtime.ts';
 
@@ -133,9 +133,9 @@ export async function startLambdaService(options: LambdaServiceOptions): Promise
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => error(res, 500, 'ServiceException', (e as Error).message));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listening = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint: listening.endpoint,
     invokeAsync,
     invoke: (nameOrArn, event) => {
       const fn = find(nameOrArn);
@@ -143,9 +143,6 @@ export async function startLambdaService(options: LambdaServiceOptions): Promise
       return fn.invoke(event);
     },
     whenIdle: () => (running === 0 ? Promise.resolve() : new Promise((r) => idleWaiters.push(r))),
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: listening.close,
   };
 }

@@ -8,7 +8,7 @@
  * Production code never imports this; the local stack (local/stand-ins.ts) and tests do.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../loopback-server.ts';
 import { createApiHandler } from './api-server.ts';
 import type { MediaConvertEvent } from './job-events.ts';
 import type { JobView } from './job-record.ts';
@@ -58,11 +58,8 @@ export async function startMediaConvertStandIn(options: MediaConvertStandInOptio
       endpoint: () => endpoint,
     }),
   );
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(server, options.port);
+  endpoint = listening.endpoint;
   return {
     endpoint,
     jobs: () => runner.views(),
@@ -70,10 +67,7 @@ export async function startMediaConvertStandIn(options: MediaConvertStandInOptio
     async close() {
       runner.stop();
       await runner.whenIdle();
-      await new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
+      await listening.close();
     },
   };
 }

@@ -8,7 +8,7 @@
  * bucket without a public policy.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../loopback-server.ts';
 import path from 'node:path';
 import { headBucket, listObjectsV2 } from './bucket-operations.ts';
 import { newRequestId, replyError } from './http-replies.ts';
@@ -142,11 +142,8 @@ export async function startS3StandIn(options: S3StandInOptions): Promise<S3Stand
   });
   // Big uploads may take longer than Node's default 5-minute request timeout; S3 has none such.
   server.requestTimeout = 0;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(server, options.port);
+  endpoint = listening.endpoint;
 
   const whenIdle = async (): Promise<void> => {
     while (pending.size > 0) await Promise.all([...pending]);
@@ -155,10 +152,7 @@ export async function startS3StandIn(options: S3StandInOptions): Promise<S3Stand
     endpoint,
     whenIdle,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
+      await listening.close();
       await whenIdle();
     },
   };

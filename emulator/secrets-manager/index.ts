@@ -7,7 +7,7 @@
  * Production code never imports this; the local stack (local/stand-ins.ts) and tests do.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../loopback-server.ts';
 import { SecretStore, type SecretSpec } from './secret-store.ts';
 import { createSecretsManagerHandler } from './server.ts';
 
@@ -27,16 +27,9 @@ export interface SecretsManagerStandIn {
 
 export async function startSecretsManagerStandIn(options: SecretsManagerStandInOptions): Promise<SecretsManagerStandIn> {
   const server = createServer(createSecretsManagerHandler(new SecretStore(options.secrets), options.log ?? (() => {})));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  const listening = await listenOnLoopback(server, options.port);
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    endpoint: listening.endpoint,
+    close: listening.close,
   };
 }
