@@ -62,3 +62,22 @@ export const ERROR_RESPONSES: Readonly<Record<ErrorCode, ErrorResponse>> = {
 export function errorResponse(code: ErrorCode): ErrorResponse {
   return ERROR_RESPONSES[code];
 }
+
+/**
+ * A refused request as an edge function answers it: the table's status, the JSON error body,
+ * `WWW-Authenticate` on a 401 (RFC 6750: no error attribute when no token was sent at all) and
+ * `Retry-After` where the table gives one. Both Lambda@Edge handlers answer refusals with this.
+ */
+export function refusal(
+  code: ErrorCode,
+  headers: Readonly<Record<string, string>> = {},
+  detail?: string,
+): { status: number; headers: Record<string, string>; body: { error: { code: ErrorCode; message: string; detail?: string } } } {
+  const { status, message, retryAfter } = errorResponse(code);
+  const extra: Record<string, string> = { ...headers };
+  if (status === 401) {
+    extra['WWW-Authenticate'] = code === 'ERR_TOKEN_MISSING' ? 'Bearer realm="lectern"' : `Bearer realm="lectern", error="invalid_token", error_description="${message}"`;
+  }
+  if (retryAfter !== undefined) extra['Retry-After'] = String(retryAfter);
+  return { status, headers: extra, body: { error: { code, message, ...(detail ? { detail } : {}) } } };
+}

@@ -1,5 +1,5 @@
 import type { CloudFrontHeaders, CloudFrontRequestEvent, CloudFrontResultResponse } from 'aws-lambda';
-import { errorResponse } from '../error-responses.ts';
+import { refusal } from '../error-responses.ts';
 import type { IssuerConfigView, IssuerDecision, IssuerDeps, IssuerRequest } from './core.ts';
 import { decide } from './core.ts';
 
@@ -82,15 +82,8 @@ export function toResponse(decision: IssuerDecision): CloudFrontResultResponse {
     case 'preflight':
       return { status: '204', statusDescription: REASONS[204], headers: toHeaders({ ...common, ...decision.headers }) };
     case 'refused': {
-      const { status, message, retryAfter } = errorResponse(decision.code);
-      const extra: Record<string, string> = { ...decision.headers };
-      // RFC 6750: no error attribute when no token was sent at all.
-      if (status === 401) {
-        extra['WWW-Authenticate'] =
-          decision.code === 'ERR_TOKEN_MISSING' ? 'Bearer realm="lectern"' : `Bearer realm="lectern", error="invalid_token", error_description="${message}"`;
-      }
-      if (retryAfter !== undefined) extra['Retry-After'] = String(retryAfter);
-      return json(status, { error: { code: decision.code, message } }, extra);
+      const refused = refusal(decision.code, decision.headers);
+      return json(refused.status, refused.body, refused.headers);
     }
   }
 }
