@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { resolveFfmpegTools } from '../../pipeline/ffmpeg-path.ts';
 import { runProcess } from '../../pipeline/run.ts';
 import { startTestSystem, type TestSystem } from '../support/local-system.ts';
@@ -41,8 +41,11 @@ function status(path: string, token: string | null = student, init: RequestInit 
   return fetch(`${system.url}/auth/lessons/${path}`, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers as Record<string, string>) } });
 }
 
+/** What the local stack logged (the Lambdas' own lines included), printed when a test fails. */
+const systemLog: string[] = [];
+
 beforeAll(async () => {
-  system = await startTestSystem({ stack: { onDemandEncoding: true } });
+  system = await startTestSystem({ stack: { onDemandEncoding: true }, log: (line) => systemLog.push(line) });
   student = await system.token('student@example.com');
   work = await mkdtemp(join(tmpdir(), 'lectern-ondemand-'));
   clip = join(work, 'clip.mp4');
@@ -125,10 +128,12 @@ describe('on-demand encoding (seed 003): 202 + Retry-After, one encode, then pub
     const registered = await cli(['register', clip, '--course', 'demo', '--lesson', 'lost-source']);
     expect(registered.code, registered.stderr).toBe(0);
     await unlink(join(system.uploadsRoot, 'uploads', 'demo', 'lost-source', 'source.mp4'));
+    onTestFailed(() => console.log(systemLog.filter((l) => !/^(GET|HEAD) \/|^S3 (GET|HEAD|PUT)/.test(l)).slice(-60).join('\n')));
     expect((await status('demo/lost-source')).status).toBe(202);
     await system.whenPipelineIdle();
+    // A client asks again after Retry-After until the answer is final, as the player does.
+    await expect.poll(async () => (await status('demo/lost-source')).status, { timeout: 20_000, interval: 500 }).toBe(200);
     const failed = await status('demo/lost-source');
-    expect(failed.status).toBe(200);
     const text = await failed.text();
     expect(JSON.parse(text)).toEqual({
       courseId: 'demo',
