@@ -13,7 +13,7 @@ import { TABLES } from '../tables/schema.ts';
 import { MissingArtifactError } from './artifacts.ts';
 import { evaluatePolicies } from './audit/evaluate.ts';
 import { MANAGED_CACHING_DISABLED, SIGNED_URL_PARAMETERS } from './cloudfront-mapping.ts';
-import { EDGE_NODE_RUNTIMES } from './components/cookie-issuer.ts';
+import { EDGE_NODE_RUNTIMES } from './components/edge-lambda.ts';
 import { parseCompletionHandlerConfig, parseUploadTriggerConfig } from '../pipeline/aws/config.ts';
 import type { ProgramRun, RecordedResource } from './mock-run.ts';
 import { KEY_A, KEY_B, run, stackConfig, TEST_JWKS, testArtifacts, valueOf } from './testing/fixtures.ts';

@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { EDGE_FUNCTION_TAG, EDGE_RUNTIME, EDGE_VIEWER_MAX_MEMORY_MB, EDGE_VIEWER_MAX_TIMEOUT_S } from './cookie-issuer.ts';
+import { createEdgeLambda } from './edge-lambda.ts';
 
 export interface ProgressApiArgs {
   readonly namePrefix: string;
@@ -33,57 +33,23 @@ export class ProgressApi extends pulumi.ComponentResource {
 
   constructor(name: string, args: ProgressApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super('lectern:edge:ProgressApi', name, {}, opts);
-    const edge = { parent: this, provider: args.edgeProvider };
-
-    this.role = new aws.iam.Role(`${name}-role`, {
-      description: 'lectern progress API (Lambda@Edge)',
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{
-          Effect: 'Allow',
-          Principal: { Service: ['lambda.amazonaws.com', 'edgelambda.amazonaws.com'] },
-          Action: 'sts:AssumeRole',
-        }],
-      }),
-    }, edge);
-    // Lambda@Edge writes logs in the Region where each replica runs, so logs:* cannot be
-    // narrowed to one Region's log group; the managed basic-execution policy covers them.
-    const logs = new aws.iam.RolePolicyAttachment(`${name}-logs`, {
-      role: this.role.name,
-      policyArn: aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole,
-    }, edge);
-    const access = new aws.iam.RolePolicy(`${name}-access`, {
-      role: this.role.id,
-      policy: pulumi.all([args.progressTableArn, args.enrollmentsTableArn, args.lessonsTableArn]).apply(([progressArn, enrollmentsArn, lessonsArn]) => JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          { Sid: 'ReadAndWriteProgress', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: progressArn },
-          { Sid: 'ReadEnrollments', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: enrollmentsArn },
-          { Sid: 'ReadLessonDurations', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: lessonsArn },
-        ],
-      })),
-    }, edge);
-
-    this.configJson = pulumi.output(args.configJson);
-    const code = this.configJson.apply((json) => new pulumi.asset.AssetArchive({
-      'index.mjs': new pulumi.asset.FileAsset(args.bundlePath),
-      'config.json': new pulumi.asset.StringAsset(json),
-    }));
-
-    this.function = new aws.lambda.Function(name, {
-      name: `${args.namePrefix}-progress-api`,
-      description: 'lectern: /api/progress resume and completion (decided from what was watched), for the player',
-      role: this.role.arn,
-      runtime: EDGE_RUNTIME,
-      architectures: ['x86_64'],
-      handler: 'index.handler',
-      code,
-      memorySize: EDGE_VIEWER_MAX_MEMORY_MB,
-      timeout: EDGE_VIEWER_MAX_TIMEOUT_S,
-      publish: true,
-      tags: { [EDGE_FUNCTION_TAG]: 'viewer-request' },
-    }, { ...edge, dependsOn: [logs, access] });
-    this.qualifiedArn = this.function.qualifiedArn;
+    const lambda = createEdgeLambda(this, name, {
+      functionName: `${args.namePrefix}-progress-api`,
+      roleDescription: 'lectern progress API (Lambda@Edge)',
+      functionDescription: 'lectern: /api/progress resume and completion (decided from what was watched), for the player',
+      bundlePath: args.bundlePath,
+      configJson: args.configJson,
+      edgeProvider: args.edgeProvider,
+      statements: pulumi.all([args.progressTableArn, args.enrollmentsTableArn, args.lessonsTableArn]).apply(([progressArn, enrollmentsArn, lessonsArn]) => [
+        { Sid: 'ReadAndWriteProgress', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: progressArn },
+        { Sid: 'ReadEnrollments', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: enrollmentsArn },
+        { Sid: 'ReadLessonDurations', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: lessonsArn },
+      ]),
+    });
+    this.role = lambda.role;
+    this.function = lambda.function;
+    this.qualifiedArn = lambda.qualifiedArn;
+    this.configJson = lambda.configJson;
 
     this.registerOutputs({ qualifiedArn: this.qualifiedArn, roleArn: this.role.arn });
   }

@@ -15,7 +15,7 @@ import type {
 } from '@pulumi/policy';
 import { matchesPathPattern } from '../../edge/distribution-spec.ts';
 import { MANAGED_CACHING_DISABLED, SIGNED_URL_PARAMETERS } from '../cloudfront-mapping.ts';
-import { EDGE_FUNCTION_TAG, EDGE_NODE_RUNTIMES, EDGE_VIEWER_MAX_MEMORY_MB, EDGE_VIEWER_MAX_TIMEOUT_S } from '../components/cookie-issuer.ts';
+import { EDGE_FUNCTION_TAG, EDGE_NODE_RUNTIMES, EDGE_VIEWER_MAX_MEMORY_MB, EDGE_VIEWER_MAX_TIMEOUT_S } from '../components/edge-lambda.ts';
 
 /** Paths that hold paid-for media: only a signature from the trusted key group opens them. */
 export const PROTECTED_PREFIXES = ['/courses/'] as const;
