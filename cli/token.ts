@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cognitoIssuerUrl } from '../infra/stack-config.ts';
-import { createLocalIdp, LOCAL_USER_POOL_ID, loadIdpKeys } from '../local/idp.ts';
-import { LOCAL_REGION } from '../local/stack-config.ts';
+import { createLocalIdp, loadIdpKeys } from '../local/idp.ts';
+import { LOCAL_ISSUER } from '../local/stack-config.ts';
 import { DEFAULT_PORT } from '../local/start.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { dataDirFromEnv } from './env.ts';
@@ -24,7 +23,7 @@ export async function tokenCommand(argv: readonly string[]): Promise<number> {
   const idpUrl = existsSync(runtimeFile)
     ? (JSON.parse(readFileSync(runtimeFile, 'utf8')) as { idpUrl: string }).idpUrl
     : `http://127.0.0.1:${Number(process.env['PORT'] ?? DEFAULT_PORT) + 1}`;
-  const idp = createLocalIdp({ baseUrl: idpUrl, keys: await loadIdpKeys(dataDir), issuer: cognitoIssuerUrl(LOCAL_REGION, LOCAL_USER_POOL_ID) });
+  const idp = createLocalIdp({ baseUrl: idpUrl, keys: await loadIdpKeys(dataDir), issuer: LOCAL_ISSUER });
   process.stdout.write(`${await idp.mint({ email, use: flags['id'] ? 'id' : 'access', ttlSeconds })}\n`);
   return 0;
 }

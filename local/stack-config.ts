@@ -7,13 +7,16 @@
 import path from 'node:path';
 import type { JSONWebKeySet } from 'jose';
 import { REPO_ROOT } from '../infra/artifacts.ts';
-import { parseStackConfig, type ConfigKey, type StackConfig } from '../infra/stack-config.ts';
+import { cognitoIssuerUrl, parseStackConfig, type ConfigKey, type StackConfig } from '../infra/stack-config.ts';
 import { DEFAULT_TABLE_PREFIX } from '../tables/schema.ts';
 import { LOCAL_CLIENT_ID, LOCAL_USER_POOL_ID } from './idp.ts';
 
 export const LOCAL_STACK = 'local';
 /** Lambda@Edge lives in us-east-1; the local stack keeps everything there. */
 export const LOCAL_REGION = 'us-east-1';
+
+/** The `iss` of the local pool's tokens: what the deployed issuer and progress API are pinned to. */
+export const LOCAL_ISSUER = cognitoIssuerUrl(LOCAL_REGION, LOCAL_USER_POOL_ID);
 
 export type LocalStackSettings = Partial<Record<ConfigKey, unknown>>;
 

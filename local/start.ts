@@ -28,7 +28,7 @@ import { loadCloudFrontKeyPair, type CloudFrontKeyPair } from './signing-keys.ts
 import { buildLocalArtifacts } from './build-artifacts.ts';
 import { dataPaths } from './data-paths.ts';
 import { startStandIns, type StandIns, type StandInOptions } from './stand-ins.ts';
-import { LOCAL_REGION, localStackConfig, type LocalStackSettings } from './stack-config.ts';
+import { LOCAL_ISSUER, LOCAL_REGION, localStackConfig, type LocalStackSettings } from './stack-config.ts';
 
 export { LOCAL_REGION } from './stack-config.ts';
 
@@ -120,18 +120,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     options.onListening?.(url);
 
     const idpUrl = `http://127.0.0.1:${idpPort}`;
-    const idpJwks = createLocalIdp({ baseUrl: idpUrl, keys: idpKeys }).jwks;
+    idp = createLocalIdp({ baseUrl: idpUrl, keys: idpKeys, issuer: LOCAL_ISSUER });
     const [artifacts] = await Promise.all([buildLocalArtifacts(paths.build), ensurePlayerBuild(async () => {}, log)]);
     const config = localStackConfig({
       idpUrl,
-      idpJwks,
+      idpJwks: idp.jwks,
       viewerOrigins: [url, `http://127.0.0.1:${port}`],
       publicKeyPem: keyPair.publicKeyPem,
       privateKeyPem: readFileSync(keyPair.privateKeyPath, 'utf8'),
       playerDir: PLAYER_DIST,
       settings: { ...options.stack, ...(options.corsAllowedOrigins ? { corsAllowedOrigins: [...options.corsAllowedOrigins] } : {}) },
     });
-    idp = createLocalIdp({ baseUrl: idpUrl, keys: idpKeys, issuer: cognitoIssuer(config) });
 
     const run = await serially(() => runUnderMocks(config, { artifacts }));
     const stack = await readDeployedStack(run);
