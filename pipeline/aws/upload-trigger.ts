@@ -231,7 +231,18 @@ export function createUploadTrigger(config: UploadTriggerConfig, deps: UploadTri
       try {
         const { jobId, version } = await submit(action);
         if (action.kind === 'on-demand') {
-          await prepareLesson(deps.dynamo, table, { courseId: action.courseId, lessonId: action.lessonId, status: 'encoding', sourceKey: action.key, jobId });
+          // `encoding` with the job id, unless the job already ended: a job that fails at once
+          // can be recorded `failed` by the completion handler before this line runs.
+          await deps.dynamo.send(new UpdateItemCommand({
+            TableName: table,
+            Key: { courseId: { S: action.courseId }, lessonId: { S: action.lessonId } },
+            UpdateExpression: 'SET #s = :encoding, jobId = :j',
+            ConditionExpression: '#s IN (:pending, :encoding)',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':encoding': { S: 'encoding' }, ':pending': { S: 'pending' }, ':j': { S: jobId } },
+          })).catch((error: unknown) => {
+            if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+          });
         } else {
           await recordUpload(action, jobId);
         }
