@@ -41,7 +41,10 @@ describe('npx lectern audit', () => {
     expect(stdout).toContain('answered by the progress API: credentials for https://school.example');
     expect(stdout).toContain('path, no cookies, no query strings, no headers');
     expect(stdout).toContain('Path=/courses/<course>/; Secure; HttpOnly; SameSite=None');
-    expect(stdout).toContain('valid 7200 s');
+    expect(stdout).toContain('valid 50 s and never past the token\'s exp');
+    expect(stdout).toContain('stops media at the edge within **50 s**');
+    expect(stdout).toContain('120 issuer calls per student-hour');
+    expect(stdout).not.toContain('**Warning**: sessions of');
     expect(stdout).toMatch(/## Trusted key group `lectern-sample-signers`\n\n- `key-[0-9a-f]{12}` \*\*\(signs new sessions\)\*\*/);
     expect(stdout).toContain('credentialed CORS for `https://school.example` only');
     expect(stdout).toContain('## Policy violations\n\nNone:');
@@ -64,7 +67,8 @@ describe('npx lectern audit', () => {
       ['lectern-sample-cookie-issuer', 'Lambda@Edge', expect.stringMatching(/cookie-issuer\/index\.mjs \+ generated config\.json$/)],
       ['lectern-sample-progress-api', 'Lambda@Edge', expect.stringMatching(/progress-api\/index\.mjs \+ generated config\.json$/)],
     ]));
-    expect(report.cookies.policyLifetimeSeconds).toBe(7200);
+    expect(report.cookies.policyLifetimeSeconds).toBe(50);
+    expect(report.cookies.access).toMatchObject({ revocationBoundSeconds: 50, renewalsPerStudentHour: 120 });
     expect(report.keyGroup.members).toHaveLength(1);
     expect(report.violations).toEqual([]);
     expect(report.distribution.minimumTls).toBe('TLSv1.2_2021');

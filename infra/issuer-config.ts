@@ -6,7 +6,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { parseIssuerConfig, type IssuerConfig } from '../edge/cookie-issuer/config.ts';
 import type { DistributionSpec } from '../edge/distribution-spec.ts';
-import { cognitoIssuer, type StackConfig } from './stack-config.ts';
+import { cognitoIssuer, viewerHosts, type StackConfig } from './stack-config.ts';
 
 export interface IssuerConfigInputs {
   readonly config: StackConfig;
@@ -46,9 +46,9 @@ export function issuerConfigFor(inputs: IssuerConfigInputs): IssuerConfig {
     },
     cookie: { ttlSeconds: config.cookie.ttlSeconds, sameSite: config.cookie.sameSite },
     scheme: 'https',
-    // With a custom domain, policies may only name it; without one the Host header CloudFront
-    // passes (the distribution's own domain) is used.
-    allowedHosts: config.domain ? [config.domain.name] : [],
+    // Policies may only name a host the stack serves (its viewer origins, by default the custom
+    // domain); with none, the Host CloudFront passes (the distribution's own domain) is used.
+    allowedHosts: viewerHosts(config),
     corsAllowedOrigins: spec.cors.allowedOrigins,
   });
 }

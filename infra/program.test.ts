@@ -190,7 +190,7 @@ describe('the cookie issuer (Lambda@Edge)', () => {
     expect(config.signing.keyPairId).toBe(program.outputs['activeKeyPairId']);
     expect(config.signing.key).toMatchObject({ source: 'secrets-manager', secretId: program.one(T.secret).state['arn'], region: 'eu-west-1' });
     expect(config.corsAllowedOrigins).toEqual(['https://school.example', 'http://localhost:5173']);
-    expect(config.cookie).toEqual({ ttlSeconds: 7200, sameSite: 'None' });
+    expect(config.cookie).toEqual({ ttlSeconds: 50, sameSite: 'None' });
     expect(config.scheme).toBe('https');
   });
 

@@ -6,7 +6,7 @@
 import type { JSONWebKeySet } from 'jose';
 import type { DistributionSpec } from '../edge/distribution-spec.ts';
 import { parseProgressApiConfig, type ProgressApiConfig } from '../edge/progress-api/config.ts';
-import { cognitoIssuer, type StackConfig } from './stack-config.ts';
+import { cognitoIssuer, viewerHosts, type StackConfig } from './stack-config.ts';
 
 export interface ProgressApiConfigInputs {
   readonly config: StackConfig;
@@ -26,8 +26,9 @@ export function progressApiConfigFor(inputs: ProgressApiConfigInputs): ProgressA
     tokenUse: config.cognito.tokenUse,
     jwks: inputs.jwks,
     scheme: 'https',
-    // With a custom domain only it is served; without one, the Host CloudFront passes.
-    allowedHosts: config.domain ? [config.domain.name] : [],
+    // The same Hosts as the cookie issuer: the stack's viewer origins (by default the custom
+    // domain); with none, the Host CloudFront passes.
+    allowedHosts: viewerHosts(config),
     // Embeds on other origins save progress with credentials: the distribution's allowlist.
     corsAllowedOrigins: spec.cors.allowedOrigins,
     // The tables live in the stack's region; the function runs at edge locations everywhere.

@@ -37,7 +37,7 @@ const PATHS = [
   '/auth/session',
   '/auth/',
   '/courses/demo/lesson-1/master.m3u8',
-  '/courses/demo/lesson-1/720p/seg-00001.m4s',
+  '/courses/demo/lesson-1/v0mwq9a000-0000/720p/seg-00001.m4s',
   '/courses/demo/lesson-1/next.m3u8',
   '/courses',
   '/coursesX/a',

@@ -50,7 +50,7 @@ describe('the sample stack file', () => {
     const read = readStackFile(file);
     expect(read.secureKeys).toEqual(['lectern:signingPrivateKey']);
     expect(read.raw).not.toHaveProperty('signingPrivateKey');
-    expect(read.raw.cookieTtlSeconds).toBe(7200);
+    expect(read.raw.cookieTtlSeconds).toBe(50);
     writeFileSync(file, yaml.dump({ config: { 'lectern:cookieTTL': 5 } }));
     expect(() => readStackFile(file)).toThrow(/unknown setting lectern:cookieTTL/);
     rmSync(dir, { recursive: true, force: true });
@@ -63,7 +63,7 @@ describe('parseStackConfig', () => {
     expect(config).toMatchObject({
       namePrefix: 'lectern-test',
       tablePrefix: 'lectern-test-',
-      cookie: { ttlSeconds: 7200, sameSite: 'None' },
+      cookie: { ttlSeconds: 50, sameSite: 'None' },
       priceClass: 'PriceClass_100',
       uploads: { retentionDays: 14 },
       tableDeletionProtection: true,
@@ -87,7 +87,7 @@ describe('parseStackConfig', () => {
     [{ cognitoClientIds: [] }, /cognitoClientIds must name at least one/],
     [{ cognitoTokenUse: ['refresh'] }, /cognitoTokenUse/],
     [{ cognitoJwks: '{"nope":1}' }, /cognitoJwks/],
-    [{ cookieTtlSeconds: 10 }, /cookieTtlSeconds must be an integer from 60 to 86400/],
+    [{ cookieTtlSeconds: 9 }, /cookieTtlSeconds must be an integer from 10 to 86400/],
     [{ cookieSameSite: 'Sometimes' }, /cookieSameSite/],
     [{ priceClass: 'PriceClass_Cheap' }, /priceClass/],
     [{ domainName: 'video.example.com' }, /certificateArn must be set together/],

@@ -43,6 +43,11 @@ export interface StackConfig {
     readonly hostedUiUrl: string;
   };
   readonly corsAllowedOrigins: readonly string[];
+  /**
+   * Where viewers reach the distribution, `scheme://host[:port]`: the only Hosts the edge
+   * functions answer (viewerHosts) and the watch page's callback URLs (watchCallbackUrls).
+   */
+  readonly viewerOrigins: readonly string[];
   readonly cookie: { readonly ttlSeconds: number; readonly sameSite: SameSite };
   readonly priceClass: PriceClass;
   readonly domain?: { readonly name: string; readonly certificateArn: string };
@@ -78,7 +83,8 @@ export const CONFIG_DEFAULTS = {
   cognitoTokenUse: ['access', 'id'],
   cognitoJwks: '',
   corsAllowedOrigins: [],
-  cookieTtlSeconds: 7200,
+  viewerOrigins: [],
+  cookieTtlSeconds: 50,
   cookieSameSite: 'None',
   priceClass: 'PriceClass_100',
   domainName: '',
@@ -103,6 +109,7 @@ export const CONFIG_KEYS = {
   cognitoJwks: 'string',
   cognitoHostedUiUrl: 'string',
   corsAllowedOrigins: 'array',
+  viewerOrigins: 'array',
   cookieTtlSeconds: 'integer',
   cookieSameSite: 'string',
   priceClass: 'string',
@@ -266,6 +273,15 @@ export function parseStackConfig(raw: Raw, context: StackContext, privateKeyPem?
     fail('certificateArn', 'must be an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from us-east-1)');
   }
 
+  const viewerOrigins = strings(raw, 'viewerOrigins', false);
+  // Plain http only for a loopback host: the local stack's listener (as for cognitoHostedUiUrl).
+  for (const origin of viewerOrigins) {
+    if (!/^https:\/\/[a-z0-9.-]+$/.test(origin) && !/^http:\/\/(?:127\.0\.0\.1|localhost):\d{1,5}$/.test(origin)) {
+      fail('viewerOrigins', `must list lower-case origins, https://<host> with no path (or a loopback http://localhost:<port> for a local stack); got ${JSON.stringify(origin)}`);
+    }
+  }
+  if (domainName && viewerOrigins.length === 0) viewerOrigins.push(`https://${domainName}`);
+
   const pems = strings(raw, 'trustedPublicKeys', true);
   const trustedPublicKeys: TrustedPublicKey[] = pems.map((pem, index) => {
     try {
@@ -295,7 +311,8 @@ export function parseStackConfig(raw: Raw, context: StackContext, privateKeyPem?
     namePrefix,
     cognito: { region: cognitoRegion, userPoolId, clientIds, tokenUse: tokenUse as ('access' | 'id')[], ...(jwks ? { jwks } : {}), hostedUiUrl },
     corsAllowedOrigins,
-    cookie: { ttlSeconds: int(raw, 'cookieTtlSeconds', 60, 86_400), sameSite: oneOf(raw, 'cookieSameSite', ['None', 'Lax', 'Strict'] as const) },
+    viewerOrigins,
+    cookie: { ttlSeconds: int(raw, 'cookieTtlSeconds', 10, 86_400), sameSite: oneOf(raw, 'cookieSameSite', ['None', 'Lax', 'Strict'] as const) },
     priceClass: oneOf(raw, 'priceClass', ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const),
     ...(domainName ? { domain: { name: domainName, certificateArn } } : {}),
     signing: {
@@ -337,4 +354,24 @@ export function cognitoIssuer(config: StackConfig): string {
 /** The `iss` of a user pool's tokens. */
 export function cognitoIssuerUrl(region: string, userPoolId: string): string {
   return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+}
+
+/**
+ * The Hosts the edge functions answer, baked into their config as `allowedHosts`. Empty (no
+ * viewerOrigins, no custom domain): whatever Host CloudFront routes to the distribution, which
+ * is only its own domain names (edge/host-check.ts says why that is enough there).
+ */
+export function viewerHosts(config: StackConfig): string[] {
+  return config.viewerOrigins.map((origin) => new URL(origin).host);
+}
+
+/**
+ * The callback (and sign-out) URLs the first app client registers: the watch page signs in
+ * with `redirect_uri` = `<its origin>/watch/` (player/src/auth.ts). The local IdP's app client
+ * registers exactly these, so a sign-in that works locally works against Cognito.
+ */
+export function watchCallbackUrls(config: StackConfig): string[] {
+  // Cognito registers plain http for localhost only (https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/cognitoidentityprovider/aws.sdk.kotlin.services.cognitoidentityprovider.model/-create-user-pool-client-request/callback-urls.html),
+  // so a page at http://127.0.0.1:<port> is served but cannot sign in, locally as on AWS.
+  return config.viewerOrigins.filter((origin) => origin.startsWith('https://') || new URL(origin).hostname === 'localhost').map((origin) => `${origin}/watch/`);
 }

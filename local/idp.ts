@@ -42,6 +42,11 @@ export async function loadIdpKeys(dataDir: string): Promise<IdpKeys> {
   return loadIdpKeys(dataDir);
 }
 
+/** The key set the pool publishes: what the stack config bakes, before the IdP answers. */
+export function publicJwks(keys: IdpKeys): JSONWebKeySet {
+  return { keys: [keys.publicJwk] };
+}
+
 export interface MintOptions {
   readonly email: string;
   readonly use?: 'access' | 'id';
@@ -74,26 +79,20 @@ export interface LocalIdpOptions {
   /** Lifetime of tokens from /oauth2/token, seconds. Default 3600 (Cognito's default). */
   readonly tokenTtlSeconds?: number;
   /**
-   * Which redirect_uri values /oauth2/authorize accepts. Cognito wants exact registered
-   * callback URLs; locally any loopback http(s) URL is accepted (the distribution's port is
-   * picked at start).
+   * The app client's registered callback URLs, also its sign-out URLs. Cognito refuses an
+   * authorization request whose redirect_uri is not one of the client's CallbackURLs
+   * (https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html);
+   * so does this IdP, for redirect_uri and logout_uri alike. The local stack passes
+   * watchCallbackUrls of its stack config, so the list is the one a deployed client must hold.
+   * Default none: an IdP made only to mint tokens (`lectern token`) signs nobody in.
    */
-  readonly redirectUriAllowed?: (uri: string) => boolean;
+  readonly callbackUrls?: readonly string[];
   readonly now?: () => Date;
 }
 
 /** Authorization codes live 5 minutes (Cognito's figure) and are single use. */
 const CODE_TTL_MS = 5 * 60 * 1000;
 const MAX_FORM_BYTES = 16 * 1024;
-
-export function isLoopbackRedirect(uri: string): boolean {
-  try {
-    const u = new URL(uri);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname) && !u.username && !u.password && !u.hash;
-  } catch {
-    return false;
-  }
-}
 
 interface PendingCode {
   readonly clientId: string;
@@ -109,12 +108,16 @@ export function createLocalIdp(options: LocalIdpOptions): LocalIdp {
   const clientId = options.clientId ?? LOCAL_CLIENT_ID;
   const findUser = options.users ?? demoUser;
   const listUsers = options.listUsers ?? (() => DEMO_USERS);
-  const redirectAllowed = options.redirectUriAllowed ?? isLoopbackRedirect;
+  const callbackUrls = [...(options.callbackUrls ?? [])];
+  const redirectAllowed = (uri: string) => callbackUrls.includes(uri);
+  // The pages that may read a /demo/sign-in answer: the watch pages' own origins. Tokens handed
+  // to any origin would let any site the student visits sign in as them through loopback.
+  const pageOrigins = new Set(callbackUrls.map((uri) => new URL(uri).origin));
   const tokenTtl = options.tokenTtlSeconds ?? 3600;
   const clock = options.now ?? (() => new Date());
   const codes = new Map<string, PendingCode>();
   const refreshTokens = new Map<string, { email: string; clientId: string }>();
-  const jwks: JSONWebKeySet = { keys: [options.keys.publicJwk] };
+  const jwks = publicJwks(options.keys);
   const signingKey = importJWK(options.keys.privateJwk, 'RS256');
 
   async function mint({ email, use = 'access', ttlSeconds = 3600, now = new Date() }: MintOptions): Promise<string> {
@@ -134,15 +137,25 @@ export function createLocalIdp(options: LocalIdpOptions): LocalIdp {
       .sign(await signingKey);
   }
 
-  function send(res: ServerResponse, status: number, body: unknown): void {
+  // Keys, discovery and the token endpoint (which wants a code and its PKCE verifier, or a
+  // refresh token, that only the page that signed in holds) may be read by any page.
+  const PUBLIC_CORS = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type' };
+
+  function send(res: ServerResponse, status: number, body: unknown, cors: Record<string, string> = PUBLIC_CORS): void {
     res.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
       'cache-control': 'no-store',
-      // Public keys and demo sign-in only: any page on this machine may call them.
-      'access-control-allow-origin': '*',
-      'access-control-allow-headers': 'content-type',
+      ...cors,
     });
     res.end(JSON.stringify(body));
+  }
+
+  /** CORS for /demo/sign-in: the watch pages' origins only; a request with no Origin is not a page's. */
+  function demoCors(req: IncomingMessage): { allowed: boolean; headers: Record<string, string> } {
+    const origin = req.headers.origin;
+    if (origin === undefined) return { allowed: true, headers: { vary: 'Origin' } };
+    if (!pageOrigins.has(origin)) return { allowed: false, headers: { vary: 'Origin' } };
+    return { allowed: true, headers: { 'access-control-allow-origin': origin, 'access-control-allow-headers': 'content-type', 'access-control-allow-methods': 'POST', vary: 'Origin' } };
   }
 
   function html(res: ServerResponse, status: number, body: string): void {
@@ -231,6 +244,8 @@ export function createLocalIdp(options: LocalIdpOptions): LocalIdp {
       const pending = codes.get(code);
       codes.delete(code); // single use, even when the rest is wrong
       if (!pending || pending.expiresAt < clock().getTime()) return fail(400, 'invalid_grant', 'The authorization code is unknown, used or expired.');
+      // The redirect_uri the code was issued for, exactly, as Cognito's token endpoint wants
+      // (https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html).
       if (pending.clientId !== clientId || pending.redirectUri !== form.get('redirect_uri')) return fail(400, 'invalid_grant', 'redirect_uri does not match the authorization request.');
       const verifier = form.get('code_verifier') ?? '';
       if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) return fail(400, 'invalid_grant', 'code_verifier is missing or malformed.');
@@ -271,10 +286,40 @@ export function createLocalIdp(options: LocalIdpOptions): LocalIdp {
     res.end();
   }
 
+  function demoSignIn(req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): void {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      raw += chunk;
+      if (raw.length > 4096) req.destroy();
+    });
+    req.on('end', () => {
+      let email: unknown;
+      try {
+        email = (JSON.parse(raw) as { email?: unknown }).email;
+      } catch {
+        return send(res, 400, { error: 'invalid_request', error_description: 'Send JSON {"email": "..."}.' }, cors);
+      }
+      if (typeof email !== 'string' || !findUser(email)) {
+        return send(res, 400, { error: 'invalid_grant', error_description: 'Unknown demo user.' }, cors);
+      }
+      void Promise.all([mint({ email, use: 'access' }), mint({ email, use: 'id' })]).then(([access_token, id_token]) =>
+        send(res, 200, { access_token, id_token, token_type: 'Bearer', expires_in: 3600 }, cors),
+      );
+    });
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://idp');
     const path = url.pathname;
     const pool = `/${LOCAL_USER_POOL_ID}`;
+    if (path === '/demo/sign-in' && (req.method === 'OPTIONS' || req.method === 'POST')) {
+      const cors = demoCors(req);
+      // Refused before the body is read: a foreign page's simple POST needs no preflight.
+      if (!cors.allowed) return send(res, 403, { error: 'access_denied', error_description: 'This origin may not use the demo sign-in.' }, cors.headers);
+      if (req.method === 'OPTIONS') return send(res, 204, {}, cors.headers);
+      return demoSignIn(req, res, cors.headers);
+    }
     if (req.method === 'OPTIONS') return send(res, 204, {});
     if ((req.method === 'GET' || req.method === 'POST') && path === '/oauth2/authorize') {
       void authorize(req, res, url.searchParams).catch(() => html(res, 500, '<p>Internal error.</p>'));
@@ -304,29 +349,6 @@ export function createLocalIdp(options: LocalIdpOptions): LocalIdp {
         id_token_signing_alg_values_supported: ['RS256'],
         scopes_supported: ['openid', 'email'],
       });
-    }
-    if (req.method === 'POST' && path === '/demo/sign-in') {
-      let raw = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk: string) => {
-        raw += chunk;
-        if (raw.length > 4096) req.destroy();
-      });
-      req.on('end', () => {
-        let email: unknown;
-        try {
-          email = (JSON.parse(raw) as { email?: unknown }).email;
-        } catch {
-          return send(res, 400, { error: 'invalid_request', error_description: 'Send JSON {"email": "..."}.' });
-        }
-        if (typeof email !== 'string' || !findUser(email)) {
-          return send(res, 400, { error: 'invalid_grant', error_description: 'Unknown demo user.' });
-        }
-        void Promise.all([mint({ email, use: 'access' }), mint({ email, use: 'id' })]).then(([access_token, id_token]) =>
-          send(res, 200, { access_token, id_token, token_type: 'Bearer', expires_in: 3600 }),
-        );
-      });
-      return;
     }
     send(res, 404, { error: 'not_found' });
   }

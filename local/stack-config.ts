@@ -24,7 +24,10 @@ export interface LocalStackInputs {
   /** Where the local IdP answers (the Hosted UI's stand-in), `http://127.0.0.1:<port>`. */
   readonly idpUrl: string;
   readonly idpJwks: JSONWebKeySet;
-  /** The browser's own origins for the local distribution (see below). */
+  /**
+   * The browser's own origins for the local distribution, `http://localhost:<port>` and
+   * `http://127.0.0.1:<port>`: known only once its listener is bound (local/start.ts).
+   */
   readonly viewerOrigins: readonly string[];
   readonly publicKeyPem: string;
   readonly privateKeyPem: string;
@@ -48,6 +51,10 @@ export function localStackConfig(inputs: LocalStackInputs): StackConfig {
     forceDestroyBuckets: true,
     tableDeletionProtection: false,
     ...inputs.settings,
+    // Nothing in front of the local listener routes by Host as CloudFront does, so the edge
+    // functions must refuse every Host but the distribution's own (a DNS-rebinding page sends
+    // its own name); the IdP's app client registers these origins' watch pages, nothing else.
+    viewerOrigins: [...inputs.viewerOrigins],
     // CloudFront serves viewers over HTTPS (every behavior redirects http); the local listener
     // stands for that HTTPS side but the browser still sees an http:// page, so its Origin
     // header names http://localhost:<port>. The issuer compares Origin with https://<host>;

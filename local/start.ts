@@ -9,21 +9,26 @@
  * key group, policies, functions and error responses. The local IdP stands in for the Cognito
  * pool and Hosted UI. Nothing is configured twice: what the program forgets, this lacks.
  */
+import { lessonsTable, rebuildNextLessonMap } from '../pipeline/lessons.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createBoundedServer } from '../emulator/bounded-server.ts';
+import { connectionLimits, type ConnectionLimits } from '../emulator/connection-limits.ts';
+import { redactSecrets } from '../emulator/log-redaction.ts';
+import { onlyLoopbackHost } from '../emulator/loopback-host.ts';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { ensurePlayerBuild, PLAYER_DIST } from '../player/build.ts';
 import { dynamoClient } from '../tables/client.ts';
 import { enroll } from '../tables/enrollments.ts';
 import { runUnderMocks } from '../infra/mock-run.ts';
-import { cognitoIssuer } from '../infra/stack-config.ts';
+import { cognitoIssuer, watchCallbackUrls } from '../infra/stack-config.ts';
 import { readDeployedStack, type DeployedStack } from '../emulator/deployed-stack.ts';
 import { readDeployedDistribution, type DeployedDistribution } from '../emulator/cloudfront/deployed-distribution.ts';
 import { startDynalite } from '../emulator/dynamodb/dynalite.ts';
 import { createTablesOf } from '../emulator/dynamodb/create-tables.ts';
 import { DEMO_USERS } from './demo-data.ts';
-import { createLocalIdp, loadIdpKeys, type LocalIdp } from './idp.ts';
+import { createLocalIdp, loadIdpKeys, publicJwks, type LocalIdp } from './idp.ts';
 import { loadCloudFrontKeyPair, type CloudFrontKeyPair } from './signing-keys.ts';
 import { buildLocalArtifacts } from './build-artifacts.ts';
 import { dataPaths } from './data-paths.ts';
@@ -47,7 +52,10 @@ export interface LocalSystemOptions {
   readonly inMemoryDynamo?: boolean;
   /** How the stand-ins behave (tests: a hanging endpoint for a service, a small MediaConvert ladder). */
   readonly standIns?: StandInOptions;
+  /** Receives every log line of the system, credentials redacted (emulator/log-redaction.ts). */
   readonly log?: (line: string) => void;
+  /** Bounds on the distribution's and the IdP's listeners; default DEFAULT_CONNECTION_LIMITS. */
+  readonly connectionLimits?: Partial<ConnectionLimits>;
   /**
    * Keep answering 503 after start until `open()` (npm start holds requests while it encodes
    * the demo course). Default false: the system serves as soon as the promise resolves.
@@ -100,7 +108,9 @@ function serially<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
-  const log = options.log ?? (() => {});
+  const sink = options.log;
+  const log = (line: string): void => sink?.(redactSecrets(line));
+  const limits = connectionLimits(options.connectionLimits);
   const paths = dataPaths(options.dataDir);
   await mkdir(paths.root, { recursive: true });
   const [keyPair, idpKeys] = await Promise.all([loadCloudFrontKeyPair(paths.root), loadIdpKeys(paths.root)]);
@@ -108,11 +118,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   try {
     // Listeners first: their ports are part of the stack config (Hosted UI URL, viewer origins).
     let idp: LocalIdp | undefined;
-    const idpServer = createServer((req, res) => idp?.handle(req, res));
+    // Browsers reach both on fixed ports, so any page may open sockets to them: both are bounded.
+    // The IdP signs demo users in without a password: a DNS-rebinding page must not reach it.
+    const idpServer = createBoundedServer(onlyLoopbackHost((req, res) => idp?.handle(req, res)), limits);
     const idpPort = await listen(idpServer, options.idpPort ?? (options.port === 0 ? 0 : options.port + 1));
     closers.push(() => new Promise((done) => { idpServer.closeAllConnections(); idpServer.close(() => done()); }));
     let serve: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
-    const listener = createServer((req, res) => (serve ? serve(req, res) : answerStarting(res)));
+    const listener = createBoundedServer((req, res) => (serve ? serve(req, res) : answerStarting(res)), limits);
     const port = await listen(listener, options.port);
     closers.push(() => new Promise((done) => { listener.closeAllConnections(); listener.close(() => done()); }));
     const host = `localhost:${port}`;
@@ -120,17 +132,18 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     options.onListening?.(url);
 
     const idpUrl = `http://127.0.0.1:${idpPort}`;
-    idp = createLocalIdp({ baseUrl: idpUrl, keys: idpKeys, issuer: LOCAL_ISSUER });
-    const [artifacts] = await Promise.all([buildLocalArtifacts(paths.build), ensurePlayerBuild(async () => {}, log)]);
     const config = localStackConfig({
       idpUrl,
-      idpJwks: idp.jwks,
+      idpJwks: publicJwks(idpKeys),
       viewerOrigins: [url, `http://127.0.0.1:${port}`],
       publicKeyPem: keyPair.publicKeyPem,
       privateKeyPem: readFileSync(keyPair.privateKeyPath, 'utf8'),
       playerDir: PLAYER_DIST,
       settings: { ...options.stack, ...(options.corsAllowedOrigins ? { corsAllowedOrigins: [...options.corsAllowedOrigins] } : {}) },
     });
+    // The app client's callback URLs come from the stack config, as the deployed client's must.
+    idp = createLocalIdp({ baseUrl: idpUrl, keys: idpKeys, issuer: LOCAL_ISSUER, callbackUrls: watchCallbackUrls(config) });
+    const [artifacts] = await Promise.all([buildLocalArtifacts(paths.build), ensurePlayerBuild(async () => {}, log)]);
 
     const run = await serially(() => runUnderMocks(config, { artifacts }));
     const stack = await readDeployedStack(run);
@@ -145,6 +158,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     for (const user of DEMO_USERS) {
       for (const courseId of user.enrolledIn) await enroll(client, config.tablePrefix, { userId: user.sub, courseId, email: user.email });
     }
+    // The lesson map from the lessons table as it is: a data folder from an older version gains
+    // the served-versions entries the edge now requires (edge/lesson-versions.ts).
+    if (!options.inMemoryDynamo) await rebuildNextLessonMap(client, lessonsTable(config.tablePrefix), paths.root);
 
     // The pool's JWKS URL (Cognito's host) leads to the local IdP inside the sandboxes.
     const cognitoOrigin = new URL(cognitoIssuer(config)).origin;

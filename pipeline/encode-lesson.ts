@@ -298,6 +298,8 @@ export async function encodeLesson(options: EncodeLessonOptions): Promise<Encode
     await mkdir(lessonDir, { recursive: true });
     await rename(staging, versionDir);
     moved = true;
+    // The edge serves only listed versions: list this one before a master names it.
+    await rebuildNextLessonMap(dynamo, table, dataDir, { courseId, lessonId, version });
     await writeFileAtomic(join(lessonDir, 'master.m3u8'), master);
     masterWritten = true;
 
@@ -314,6 +316,7 @@ export async function encodeLesson(options: EncodeLessonOptions): Promise<Encode
     };
     await markPublished(dynamo, table, courseId, lessonId, {
       ...published,
+      version,
       ...(options.title !== undefined && { title: options.title }),
       ...(options.sourceFingerprint !== undefined && { sourceFingerprint: options.sourceFingerprint }),
     });

@@ -65,6 +65,41 @@ describe('buildNextLessonMap', () => {
   });
 });
 
+describe('the served versions in the lesson map', () => {
+  const NOW = 1_800_000_000;
+  const V1 = 'v0mwq9a001-beef';
+  const V2 = 'v0mwq9a002-beef';
+
+  it('lists each lesson\'s published version, whatever its status, and no other', () => {
+    const map = buildNextLessonMap(
+      [
+        { courseId: 'demo', lessonId: 'l1', order: 1, status: 'published', publishedVersion: V1 },
+        { courseId: 'demo', lessonId: 'l2', order: 2, status: 'encoding' },
+        // Published before versions were recorded: the poster's folder names it.
+        { courseId: 'demo', lessonId: 'l3', order: 3, status: 'published', posterKey: `courses/demo/l3/${V2}/poster.jpg` },
+      ],
+      { nowSeconds: NOW },
+    );
+    expect(map.data.filter((d) => d.key.endsWith('/versions'))).toEqual([
+      { key: 'demo/l1/versions', value: V1 },
+      { key: 'demo/l3/versions', value: V2 },
+    ]);
+  });
+
+  it('serves a version about to be published beside the current one, and a replaced one until its deadline', () => {
+    const record = { courseId: 'demo', lessonId: 'l1', order: 1, status: 'published' as const, publishedVersion: V1 };
+    const pending = buildNextLessonMap([record], { nowSeconds: NOW, pending: { courseId: 'demo', lessonId: 'l1', version: V2 } });
+    expect(pending.data).toEqual([{ key: 'demo/l1/versions', value: `${V2} ${V1}@${NOW + 6 * 3600}` }]);
+    const republished = { ...record, publishedVersion: V2, replacedVersion: V1, replacedUntil: NOW + 10 };
+    expect(buildNextLessonMap([republished], { nowSeconds: NOW }).data).toEqual([{ key: 'demo/l1/versions', value: `${V2} ${V1}@${NOW + 10}` }]);
+    expect(buildNextLessonMap([republished], { nowSeconds: NOW + 10 }).data).toEqual([{ key: 'demo/l1/versions', value: V2 }]);
+  });
+
+  it('lists a first version before its master exists', () => {
+    expect(buildNextLessonMap([], { nowSeconds: NOW, pending: { courseId: 'demo', lessonId: 'new', version: V1 } }).data).toEqual([{ key: 'demo/new/versions', value: V1 }]);
+  });
+});
+
 describe('lesson records in DynamoDB (dynalite)', () => {
   let db: LocalDynamo;
   let dataDir: string;
@@ -94,6 +129,7 @@ describe('lesson records in DynamoDB (dynalite)', () => {
     await markFailed(db.dynamo, db.lessonsTable, 'c1', 'intro', 'boom');
     expect(await getLesson(db.dynamo, db.lessonsTable, 'c1', 'intro')).toMatchObject({ status: 'failed', error: 'boom' });
     await markPublished(db.dynamo, db.lessonsTable, 'c1', 'intro', {
+      version: 'v0mwq9a001-beef',
       manifestKey: 'courses/c1/intro/master.m3u8',
       durationSeconds: 6.02,
       renditions: [{ name: '240p', width: 426, height: 240, bandwidth: 350000 }],
@@ -111,6 +147,21 @@ describe('lesson records in DynamoDB (dynalite)', () => {
     expect(rec?.error).toBeUndefined();
   });
 
+  it('remembers the version a republish replaced, with the moment it stops being served', async () => {
+    const fields = { manifestKey: 'courses/c9/swap/master.m3u8', durationSeconds: 1, renditions: [] };
+    await markPublished(db.dynamo, db.lessonsTable, 'c9', 'swap', { ...fields, version: 'v0mwq9a001-beef' }, '2026-12-03T10:00:00.000Z');
+    expect(await getLesson(db.dynamo, db.lessonsTable, 'c9', 'swap')).toMatchObject({ publishedVersion: 'v0mwq9a001-beef' });
+    expect((await getLesson(db.dynamo, db.lessonsTable, 'c9', 'swap'))?.replacedVersion).toBeUndefined();
+    await markPublished(db.dynamo, db.lessonsTable, 'c9', 'swap', { ...fields, version: 'v0mwq9a002-beef' }, '2026-12-03T10:00:00.000Z');
+    // The same version again (a repeated event) keeps the replaced one as it was.
+    await markPublished(db.dynamo, db.lessonsTable, 'c9', 'swap', { ...fields, version: 'v0mwq9a002-beef' }, '2026-12-03T11:00:00.000Z');
+    expect(await getLesson(db.dynamo, db.lessonsTable, 'c9', 'swap')).toMatchObject({
+      publishedVersion: 'v0mwq9a002-beef',
+      replacedVersion: 'v0mwq9a001-beef',
+      replacedUntil: Date.parse('2026-12-03T10:00:00.000Z') / 1000 + 6 * 3600,
+    });
+  });
+
   it('keeps a published lesson published while it is re-encoded, and after a failed re-encode', async () => {
     await prepareLesson(db.dynamo, db.lessonsTable, { courseId: 'c1', lessonId: 'intro' });
     expect((await getLesson(db.dynamo, db.lessonsTable, 'c1', 'intro'))?.status).toBe('published');
@@ -121,6 +172,7 @@ describe('lesson records in DynamoDB (dynalite)', () => {
   it('places lessons with --after and rewrites the next-lesson map atomically', async () => {
     const publish = (lessonId: string) =>
       markPublished(db.dynamo, db.lessonsTable, 'c1', lessonId, {
+        version: 'v0mwq9a001-beef',
         manifestKey: `courses/c1/${lessonId}/master.m3u8`,
         durationSeconds: 1,
         renditions: [],
@@ -134,9 +186,12 @@ describe('lesson records in DynamoDB (dynalite)', () => {
     const order = (await listCourseLessons(db.dynamo, db.lessonsTable, 'c1')).sort((a, b) => a.order - b.order).map((l) => l.lessonId);
     expect(order).toEqual(['intro', 'middle', 'outro']);
     const map = await rebuildNextLessonMap(db.dynamo, db.lessonsTable, dataDir);
-    expect(map.data).toEqual([
+    expect(map.data.filter((d) => d.key.startsWith('c1/'))).toEqual([
       { key: 'c1/intro', value: 'middle' },
+      { key: 'c1/intro/versions', value: 'v0mwq9a001-beef' },
       { key: 'c1/middle', value: 'outro' },
+      { key: 'c1/middle/versions', value: 'v0mwq9a001-beef' },
+      { key: 'c1/outro/versions', value: 'v0mwq9a001-beef' },
     ]);
     expect(JSON.parse(await readFile(nextLessonMapPath(dataDir), 'utf8'))).toEqual(map);
     expect(await readdir(join(dataDir, 'kvs'))).toEqual(['next-lesson.json']);

@@ -3,6 +3,7 @@
  * reads. Pure parts: placing a lesson in a course's order, building the map. I/O parts: thin
  * DynamoDB calls (the same code talks to dynalite and DynamoDB) and the atomic map write.
  */
+import { formatVersions, isVersionName, REPLACED_VERSION_GRACE_SECONDS, versionsKey, type ServedVersion } from '../edge/lesson-versions.ts';
 import {
   GetItemCommand,
   QueryCommand,
@@ -52,6 +53,11 @@ export interface LessonRecord {
   readonly jobId?: string;
   /** S3 sequencer of the last upload event handled (AWS): older or repeated events are skipped. */
   readonly uploadSequencer?: string;
+  /** The version folder master.m3u8 names: the only one served (edge/lesson-versions.ts). */
+  readonly publishedVersion?: string;
+  /** The version a republish replaced, served until `replacedUntil` (epoch seconds). */
+  readonly replacedVersion?: string;
+  readonly replacedUntil?: number;
 }
 
 export function lessonsTable(prefix: string): string {
@@ -104,6 +110,9 @@ export function fromItem(item: Item): LessonRecord {
     ...(s(item, 'encodeRequestedAt') !== undefined && { encodeRequestedAt: s(item, 'encodeRequestedAt') }),
     ...(s(item, 'jobId') !== undefined && { jobId: s(item, 'jobId') }),
     ...(s(item, 'uploadSequencer') !== undefined && { uploadSequencer: s(item, 'uploadSequencer') }),
+    ...(s(item, 'publishedVersion') !== undefined && { publishedVersion: s(item, 'publishedVersion') }),
+    ...(s(item, 'replacedVersion') !== undefined && { replacedVersion: s(item, 'replacedVersion') }),
+    ...(n(item, 'replacedUntil') !== undefined && { replacedUntil: n(item, 'replacedUntil') }),
   };
   return record;
 }
@@ -167,6 +176,43 @@ export function placeLesson(existing: readonly Ordered[], lessonId: string, afte
 
 // ---------- next-lesson map (pure) ----------
 
+/** The published version folder; records from before it was stored name it in their keys. */
+export function publishedVersionOf(record: Pick<LessonRecord, 'publishedVersion' | 'posterKey' | 'thumbnailsKey'> | null | undefined): string | undefined {
+  if (!record) return undefined;
+  if (record.publishedVersion !== undefined) return record.publishedVersion;
+  for (const key of [record.posterKey, record.thumbnailsKey]) {
+    const folder = key?.split('/')[3];
+    if (isVersionName(folder)) return folder;
+  }
+  return undefined;
+}
+
+/** A version about to be named by master.m3u8: served from before that write. */
+export interface PendingVersion {
+  readonly courseId: string;
+  readonly lessonId: string;
+  readonly version: string;
+}
+
+type MapRecord = Pick<LessonRecord, 'courseId' | 'lessonId' | 'order' | 'status'> &
+  Partial<Pick<LessonRecord, 'publishedVersion' | 'replacedVersion' | 'replacedUntil' | 'posterKey' | 'thumbnailsKey'>>;
+
+function servedVersions(record: MapRecord | undefined, pending: PendingVersion | undefined, nowSeconds: number): ServedVersion[] {
+  const served: ServedVersion[] = [];
+  const add = (version: string | undefined, until?: number) => {
+    if (version !== undefined && !served.some((v) => v.version === version)) served.push(until === undefined ? { version } : { version, until });
+  };
+  const published = publishedVersionOf(record);
+  if (pending) {
+    add(pending.version);
+    add(published, nowSeconds + REPLACED_VERSION_GRACE_SECONDS);
+  } else {
+    add(published);
+  }
+  if (record?.replacedVersion !== undefined && record.replacedUntil !== undefined && record.replacedUntil > nowSeconds) add(record.replacedVersion, record.replacedUntil);
+  return served;
+}
+
 export interface KvsImport {
   readonly data: readonly { readonly key: string; readonly value: string }[];
 }
@@ -174,11 +220,23 @@ export interface KvsImport {
 /**
  * Pure: CloudFront KeyValueStore import document: `<courseId>/<lessonId>` -> next published
  * lesson id, per course in lesson order. Unpublished lessons are skipped (a redirect to them
- * would fail); the last published lesson of a course has no key.
+ * would fail); the last published lesson of a course has no key. Beside them, each lesson's
+ * served versions (`<courseId>/<lessonId>/versions`, edge/lesson-versions.ts); `pending` is a
+ * version about to be published, served from before its master.m3u8 is written.
  */
-export function buildNextLessonMap(
-  lessons: readonly Pick<LessonRecord, 'courseId' | 'lessonId' | 'order' | 'status'>[],
-): KvsImport {
+export function buildNextLessonMap(lessons: readonly MapRecord[], options: { pending?: PendingVersion; nowSeconds?: number } = {}): KvsImport {
+  const nowSeconds = options.nowSeconds ?? Math.floor(Date.now() / 1000);
+  const pending = options.pending;
+  const data: { key: string; value: string }[] = [];
+  // Served versions: every lesson with one, whatever its status (a failed re-encode keeps the
+  // published version playing), plus the version about to be published.
+  for (const l of lessons) {
+    const served = servedVersions(l, pending && pending.courseId === l.courseId && pending.lessonId === l.lessonId ? pending : undefined, nowSeconds);
+    if (served.length > 0) data.push({ key: versionsKey(l.courseId, l.lessonId), value: formatVersions(served) });
+  }
+  if (pending && !lessons.some((l) => l.courseId === pending.courseId && l.lessonId === pending.lessonId)) {
+    data.push({ key: versionsKey(pending.courseId, pending.lessonId), value: formatVersions(servedVersions(undefined, pending, nowSeconds)) });
+  }
   const byCourse = new Map<string, Ordered[]>();
   for (const l of lessons) {
     if (l.status !== 'published') continue;
@@ -186,7 +244,6 @@ export function buildNextLessonMap(
     list.push({ lessonId: l.lessonId, order: l.order });
     byCourse.set(l.courseId, list);
   }
-  const data: { key: string; value: string }[] = [];
   for (const [courseId, list] of byCourse) {
     list.sort(byOrder);
     for (let i = 0; i + 1 < list.length; i++) {
@@ -232,7 +289,7 @@ async function scanAllLessons(dynamo: DynamoDBClient, table: string): Promise<Le
   const items = await allItems(dynamo, (ExclusiveStartKey) =>
     new ScanCommand({
       TableName: table,
-      ProjectionExpression: 'courseId, lessonId, #o, #s',
+      ProjectionExpression: 'courseId, lessonId, #o, #s, publishedVersion, replacedVersion, replacedUntil, posterKey, thumbnailsKey',
       ExpressionAttributeNames: { '#o': 'order', '#s': 'status' },
       ConsistentRead: true,
       ExclusiveStartKey,
@@ -330,6 +387,8 @@ export async function prepareLesson(
 }
 
 export interface PublishedFields {
+  /** The version folder the new master.m3u8 names. */
+  readonly version: string;
   readonly manifestKey: string;
   readonly durationSeconds: number;
   readonly renditions: readonly RenditionSummary[];
@@ -356,8 +415,17 @@ export async function markPublished(
     ':r': renditionsValue(fields.renditions),
     ':now': { S: now },
   };
-  const sets = ['#s = :s', 'manifestKey = :m', 'durationSeconds = :d', 'renditions = :r', 'updatedAt = :now'];
+  const sets = ['#s = :s', 'manifestKey = :m', 'durationSeconds = :d', 'renditions = :r', 'updatedAt = :now', 'publishedVersion = :ver'];
   const removes = ['#e', '#ek', '#j'];
+  values[':ver'] = { S: fields.version };
+  // The version this one replaces stays readable for a while: players that loaded its master
+  // just before this publish finish their lesson (edge/lesson-versions.ts).
+  const before = publishedVersionOf(await getLesson(dynamo, table, courseId, lessonId));
+  if (before !== undefined && before !== fields.version) {
+    sets.push('replacedVersion = :pv', 'replacedUntil = :pu');
+    values[':pv'] = { S: before };
+    values[':pu'] = { N: String(Math.floor(Date.parse(now) / 1000) + REPLACED_VERSION_GRACE_SECONDS) };
+  }
   if (fields.posterKey !== undefined) {
     sets.push('posterKey = :p');
     values[':p'] = { S: fields.posterKey };
@@ -460,8 +528,8 @@ export async function listInterruptedOnDemandEncodes(dynamo: DynamoDBClient, tab
 }
 
 /** Rebuilds `<dataDir>/kvs/next-lesson.json` from the whole lessons table, atomically. */
-export async function rebuildNextLessonMap(dynamo: DynamoDBClient, table: string, dataDir: string): Promise<KvsImport> {
-  const map = buildNextLessonMap(await scanAllLessons(dynamo, table));
+export async function rebuildNextLessonMap(dynamo: DynamoDBClient, table: string, dataDir: string, pending?: PendingVersion): Promise<KvsImport> {
+  const map = buildNextLessonMap(await scanAllLessons(dynamo, table), pending ? { pending } : {});
   const path = nextLessonMapPath(dataDir);
   await mkdir(dirname(path), { recursive: true });
   await writeFileAtomic(path, `${JSON.stringify(map, null, 2)}\n`);

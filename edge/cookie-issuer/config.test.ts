@@ -15,7 +15,7 @@ describe('the baked cookie-issuer config', () => {
     expect(config.jwksUri).toBe(`${valid.issuer}/.well-known/jwks.json`);
     expect(config.jwksTimeoutMs).toBe(1500);
     expect(config.clockSkewSeconds).toBe(60);
-    expect(config.cookie).toEqual({ ttlSeconds: 7200, sameSite: 'None' });
+    expect(config.cookie).toEqual({ ttlSeconds: 50, sameSite: 'None' });
     expect(config.signing.algorithm).toBe('SHA1');
     expect(config.scheme).toBe('https');
     expect(config.tokenUse).toEqual(['access', 'id']);

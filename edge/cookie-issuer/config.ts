@@ -20,7 +20,7 @@ export interface IssuerConfig {
   readonly jwksUri: string;
   /** Milliseconds for one JWKS fetch. Default 1500: leaves most of Lambda@Edge's 5 s. */
   readonly jwksTimeoutMs: number;
-  /** Milliseconds between JWKS refreshes, so a flood of unknown kids cannot hammer the IdP. Default 300000. */
+  /** Milliseconds a kid the fetched JWKS lacked is refused without refetching (refreshes: at most one per JWKS_REFRESH_FLOOR_MS, 30 s, jwks-source.ts). Default 300000. */
   readonly jwksCooldownMs: number;
   /** Seconds of clock skew tolerated on exp/nbf/iat. Default 60, at most 300. */
   readonly clockSkewSeconds: number;
@@ -44,7 +44,11 @@ export interface IssuerConfig {
       | { readonly source: 'secrets-manager'; readonly secretId: string; readonly region: string; readonly timeoutMs: number };
   };
   readonly cookie: {
-    /** Seconds a session's policy stays valid. Default 7200; the player refreshes on a 403. */
+    /**
+     * Seconds a session's policy stays valid, and so the bound on how long a revoked enrollment
+     * or a signed-out student keeps media access (never longer than the token's own exp).
+     * Default 50: the player renews silently at 60 % of it, about 120 renewals per student-hour.
+     */
     readonly ttlSeconds: number;
     /**
      * Default None: embedders load media from another site, and browsers only send
@@ -175,7 +179,7 @@ export function parseIssuerConfig(raw: unknown): IssuerConfig {
       key,
     },
     cookie: {
-      ttlSeconds: int(ck, 'ttlSeconds', 'config.cookie', 7200, 60, 86_400),
+      ttlSeconds: int(ck, 'ttlSeconds', 'config.cookie', 50, 10, 86_400),
       sameSite: oneOf(ck, 'sameSite', 'config.cookie', ['None', 'Lax', 'Strict'] as const, 'None'),
     },
     scheme: oneOf(c, 'scheme', 'config', ['https', 'http'] as const, 'https'),

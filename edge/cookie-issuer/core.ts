@@ -1,5 +1,6 @@
 import { isCourseId } from '../course-id.ts';
 import { LecternError, toLecternError, type ErrorCode } from '../errors.ts';
+import { servedHost } from '../host-check.ts';
 import { courseCookiePath, coursePolicy, courseResource } from '../policy.ts';
 import { clearedCookie, sessionCookie, SESSION_COOKIE_NAMES } from './cookies.ts';
 import { corsHeaders, judgeOrigin } from './cors.ts';
@@ -44,8 +45,10 @@ const DEFAULT_ON_DEMAND: OnDemandSettings = { retryAfterSeconds: 5, staleEncodin
 /** The JSON body of a new session, for players that cannot use cookies. */
 export interface SessionBody {
   readonly courseId: string;
-  /** Epoch seconds. */
+  /** Epoch seconds (the policy's DateLessThan). */
   readonly expiresAt: number;
+  /** Seconds from now: players schedule renewal on this, immune to their own clock's error. */
+  readonly expiresIn: number;
   readonly expires: string;
   readonly resource: string;
   readonly cookiePath: string;
@@ -66,7 +69,6 @@ export type IssuerDecision =
 
 export const SESSION_PATH = '/auth/session';
 const MAX_BODY_BYTES = 4096;
-const HOST_PATTERN = /^[a-z0-9.-]+(?::\d{1,5})?$/i;
 
 /**
  * POST /auth/session: bearer token + {"courseId"} -> course-scoped signed cookies.
@@ -80,10 +82,8 @@ export async function decide(req: IssuerRequest, config: IssuerConfigView, deps:
 
   const route = req.path === SESSION_PATH ? 'session' : req.path.startsWith(LESSONS_PREFIX) ? 'lesson' : null;
   if (route === null) return refuse('ERR_NOT_FOUND');
-  const host = req.host?.toLowerCase();
-  if (!host || !HOST_PATTERN.test(host) || (config.allowedHosts.length > 0 && !config.allowedHosts.includes(host))) {
-    return refuse('ERR_BAD_HOST');
-  }
+  const host = servedHost(req.host, config.allowedHosts);
+  if (!host) return refuse('ERR_BAD_HOST');
   const verdict = judgeOrigin(req.origin, `${config.scheme}://${host}`, config.corsAllowedOrigins);
   if (verdict === 'denied') return refuse('ERR_ORIGIN_NOT_ALLOWED');
   const cors = verdict === 'allowed' && req.origin ? corsHeaders(req.origin, false) : {};
@@ -117,7 +117,12 @@ export async function decide(req: IssuerRequest, config: IssuerConfigView, deps:
     const user = await deps.verifier.verify(token, now);
     if (!(await deps.enrollments.isEnrolled(user.sub, courseId))) return refuse('ERR_NOT_ENROLLED', cors);
 
-    const expiresAt = Math.floor(now.getTime() / 1000) + config.cookie.ttlSeconds;
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    // A session never outlives the credential that opened it: a token expired within the
+    // clock skew gets no session at all (the player then renews its token), one with 5 s left
+    // a 5 s session.
+    const expiresAt = Math.min(nowSeconds + config.cookie.ttlSeconds, user.expiresAt);
+    if (expiresAt <= nowSeconds) return refuse('ERR_TOKEN_EXPIRED', cors);
     const resource = courseResource(config.scheme, host, courseId);
     const signed = await deps.signer.sign(JSON.stringify(coursePolicy(resource, expiresAt)));
     const cookies = Object.entries(signed).map(([name, value]) => sessionCookie(`CloudFront-${name}`, value, courseId, config.cookie));
@@ -131,6 +136,7 @@ export async function decide(req: IssuerRequest, config: IssuerConfigView, deps:
       body: {
         courseId,
         expiresAt,
+        expiresIn: expiresAt - nowSeconds,
         expires: new Date(expiresAt * 1000).toISOString(),
         resource,
         cookiePath: courseCookiePath(courseId),

@@ -3,8 +3,7 @@ import type { IssuerConfig } from './config.ts';
 import type { IssuerDeps } from './core.ts';
 import { lambdaEncodeRequester, type EncodeRequester } from './encode-requester.ts';
 import { createEnrollmentChecker } from './enrollment.ts';
-import { createJwksSource } from './jwks-source.ts';
-import { createTokenVerifier } from './jwt-verifier.ts';
+import { createCognitoVerifier } from './jwt-verifier.ts';
 import { pemFileKeySource, secretsManagerKeySource } from './key-source.ts';
 import { createLessonStore } from './lesson-store.ts';
 import { createPolicySigner } from './signer.ts';
@@ -14,13 +13,7 @@ import { createPolicySigner } from './signer.ts';
  * the handler, so the verifier, its JWKS cache, the DynamoDB client and the key stay warm.
  */
 export function createIssuerDeps(config: IssuerConfig, overrides: Partial<IssuerDeps> & { fetch?: typeof fetch } = {}): IssuerDeps {
-  const jwks = createJwksSource({
-    bundled: config.jwks,
-    uri: config.jwksUri,
-    timeoutMs: config.jwksTimeoutMs,
-    cooldownMs: config.jwksCooldownMs,
-    ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
-  });
+  const now = overrides.now ?? (() => new Date());
   const dynamo = dynamoClient({
     region: config.enrollments.region,
     ...(config.enrollments.endpoint ? { endpoint: config.enrollments.endpoint } : {}),
@@ -41,10 +34,10 @@ export function createIssuerDeps(config: IssuerConfig, overrides: Partial<Issuer
   const keys = key.source === 'pem-file' ? pemFileKeySource(key.path) : secretsManagerKeySource(key);
   const encoder = overrides.encoder ?? encodeRequesterFor(config.onDemand.requester);
   return {
-    verifier: overrides.verifier ?? createTokenVerifier(config, jwks),
+    verifier: overrides.verifier ?? createCognitoVerifier(config, { ...(overrides.fetch ? { fetch: overrides.fetch } : {}), now: () => now().getTime() }),
     enrollments: overrides.enrollments ?? createEnrollmentChecker(dynamo, config.enrollments.tableName, config.enrollments.timeoutMs),
     signer: overrides.signer ?? createPolicySigner({ keyPairId: config.signing.keyPairId, algorithm: config.signing.algorithm, keys }),
-    now: overrides.now ?? (() => new Date()),
+    now,
     lessons: overrides.lessons ?? createLessonStore(lessonsDynamo, config.lessons.tableName, config.lessons.timeoutMs),
     ...(encoder ? { encoder } : {}),
   };

@@ -1,14 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifySignedRequest } from '../../emulator/cloudfront/signed-request.ts';
+import { parseIssuerConfig } from './config.ts';
+import { createIssuerDeps } from './create-issuer.ts';
 import { sessionEvent } from './fixtures.ts';
 import { createHandler } from './handler.ts';
-import { createJwksSource } from './jwks-source.ts';
+import { createJwksSource, JWKS_REFRESH_FLOOR_MS } from './jwks-source.ts';
 import { createTokenVerifier } from './jwt-verifier.ts';
 import { createPolicySigner } from './signer.ts';
 import { accessToken, CLIENT_ID, cloudFrontKeyPair, FROZEN_EPOCH, FROZEN_NOW, idpKeyPair, ISSUER } from './test-kit.ts';
 import type { CookieIssuerHandler } from './handler.ts';
 import type { IssuerDeps } from './core.ts';
 import { LecternError } from '../errors.ts';
+import { createHandler as createProgressHandler } from '../progress-api/handler.ts';
+import { progressEvent } from '../progress-api/fixtures.ts';
 
 const HOST = 'd111111abcdef8.cloudfront.net';
 const config = { cookie: { ttlSeconds: 3600, sameSite: 'None' as const }, scheme: 'https' as const, allowedHosts: [], corsAllowedOrigins: ['https://school.example'] };
@@ -118,5 +122,75 @@ describe('the Lambda@Edge handler, given CloudFront viewer-request events', () =
     const response = await handler(sessionEvent({ method: 'DELETE', token: null, body: null, query: 'courseId=demo' }));
     expect(response.status).toBe('200');
     for (const h of response.headers?.['set-cookie'] ?? []) expect(h.value).toMatch(/Max-Age=0/);
+  });
+
+  it('refuses a request with two Authorization headers as the progress API does (401 ERR_TOKEN_MALFORMED), verifying and signing nothing', async () => {
+    const other = await accessToken((await idpKeyPair()).privateKey, { sub: 'someone-else' });
+    let verified = 0;
+    let signed = 0;
+    const counting = createHandler(config, {
+      ...deps,
+      verifier: { verify: (t, now) => (verified++, deps.verifier.verify(t, now)) },
+      signer: { sign: (policy) => (signed++, deps.signer.sign(policy)) },
+    });
+    const event = sessionEvent({ token });
+    event.Records[0]!.cf.request.headers['authorization'] = [
+      { key: 'Authorization', value: `Bearer ${token}` },
+      { key: 'Authorization', value: `Bearer ${other}` },
+    ];
+    const response = await counting(event);
+    expect(response.status).toBe('401');
+    expect(response.headers?.['set-cookie']).toBeUndefined();
+    expect(response.headers?.['www-authenticate']?.[0]?.value).toMatch(/error="invalid_token"/);
+    expect(verified).toBe(0);
+    expect(signed).toBe(0);
+
+    const never = () => {
+      throw new Error('a refused request reaches no dependency');
+    };
+    const progress = createProgressHandler(
+      { scheme: 'https', allowedHosts: [], corsAllowedOrigins: [], budgetMs: 3500, maxTokenBytes: 8192, progress: { writeAttempts: 4 } },
+      { verifier: { verify: never }, enrollments: { isEnrolled: never }, lessons: { get: never }, progress: { get: never, save: never }, now: () => FROZEN_NOW },
+    );
+    const progressResponse = await progress(progressEvent({ method: 'GET', token: [token, other] }));
+    expect(response.status).toBe(progressResponse.status);
+    expect(JSON.parse(response.body ?? '{}')).toEqual(JSON.parse(progressResponse.body ?? '{}'));
+  });
+
+  it('fails closed when a token names a key the IdP cannot be asked about: 503 with Retry-After, no cookies', async () => {
+    const rotated = await idpKeyPair('rotated-key');
+    const response = await handler(sessionEvent({ token: await accessToken(rotated.privateKey, {}, { kid: 'rotated-key' }) }));
+    expect(response.status).toBe('503');
+    expect(response.headers?.['retry-after']?.[0]?.value).toBe('5');
+    expect(response.headers?.['set-cookie']).toBeUndefined();
+    expect(JSON.parse(response.body ?? '{}').error.code).toBe('ERR_JWKS_UNAVAILABLE');
+  });
+
+  it('wired as index.ts wires it, accepts a key the IdP started publishing after a junk kid asked, once the JWKS refresh floor has passed', async () => {
+    const bundledKey = await idpKeyPair();
+    const rotated = await idpKeyPair('rotated');
+    const published = [bundledKey.publicJwk];
+    let fetches = 0;
+    let ms = FROZEN_NOW.getTime();
+    const issuerConfig = parseIssuerConfig({
+      issuer: ISSUER,
+      clientIds: [CLIENT_ID],
+      jwks: { keys: [bundledKey.publicJwk] },
+      enrollments: { region: 'us-east-1', tableName: 'lectern-enrollments' },
+      signing: { keyPairId: 'KTESTKEY000001', key: { source: 'pem-file', path: '/never-read.pem' } },
+    });
+    const wired = createHandler(issuerConfig, createIssuerDeps(issuerConfig, {
+      now: () => new Date(ms),
+      fetch: async () => (fetches++, new Response(JSON.stringify({ keys: published }))),
+      enrollments: deps.enrollments,
+      signer: deps.signer,
+    }));
+    const signed = (kid: string) => accessToken(rotated.privateKey, {}, { kid, now: Math.floor(ms / 1000) });
+    expect(JSON.parse((await wired(sessionEvent({ token: await signed('junk') }))).body ?? '{}').error.code).toBe('ERR_TOKEN_KID');
+    ms += 1000;
+    published.push(rotated.publicJwk);
+    ms += JWKS_REFRESH_FLOOR_MS;
+    expect((await wired(sessionEvent({ token: await signed('rotated') }))).status).toBe('200');
+    expect(fetches).toBe(2);
   });
 });

@@ -1,9 +1,14 @@
 import type { CloudFrontHeaders, CloudFrontRequestEvent, CloudFrontResultResponse } from 'aws-lambda';
+import { authorizationValues, DUPLICATE_AUTHORIZATION } from '../authorization.ts';
 import { refusal } from '../error-responses.ts';
+import type { ErrorCode } from '../errors.ts';
 import type { IssuerConfigView, IssuerDecision, IssuerDeps, IssuerRequest } from './core.ts';
 import { decide } from './core.ts';
 
 export type CookieIssuerHandler = (event: CloudFrontRequestEvent) => Promise<CloudFrontResultResponse>;
+
+/** What this adapter answers: the core's decision, or its own refusal with a detail for the person. */
+export type HandlerAnswer = IssuerDecision | { readonly kind: 'refused'; readonly code: ErrorCode; readonly headers: Record<string, string>; readonly detail: string };
 
 /**
  * The Lambda@Edge adapter: CloudFront viewer-request event in, generated response out.
@@ -13,11 +18,17 @@ export type CookieIssuerHandler = (event: CloudFrontRequestEvent) => Promise<Clo
 export function createHandler(config: IssuerConfigView, deps: IssuerDeps): CookieIssuerHandler {
   return async (event) => {
     const request = fromEvent(event);
-    let decision: IssuerDecision;
-    try {
-      decision = await decide(request, config, deps);
-    } catch {
-      decision = { kind: 'refused', code: 'ERR_INTERNAL', headers: {} };
+    let decision: HandlerAnswer;
+    if (authorizationValues(event.Records[0]!.cf.request.headers).length > 1) {
+      // Refused before the core runs: it would verify one token while the client may have meant
+      // the other, and nothing is signed on doubt. The progress API answers the same.
+      decision = { kind: 'refused', ...DUPLICATE_AUTHORIZATION, headers: {} };
+    } else {
+      try {
+        decision = await decide(request, config, deps);
+      } catch {
+        decision = { kind: 'refused', code: 'ERR_INTERNAL', headers: {} };
+      }
     }
     if (decision.kind === 'refused') {
       console.log(JSON.stringify({ msg: 'request refused', code: decision.code, method: request.method, path: request.path }));
@@ -36,13 +47,15 @@ export function fromEvent(event: CloudFrontRequestEvent): IssuerRequest {
   const body = cf.body;
   let text: string | undefined;
   if (body?.data) text = body.encoding === 'base64' ? Buffer.from(body.data, 'base64').toString('utf8') : body.data;
+  const authorization = authorizationValues(cf.headers);
   return {
     method: cf.method,
     path: cf.uri,
     query: cf.querystring,
     host: header(cf.headers, 'host'),
     origin: header(cf.headers, 'origin'),
-    authorization: header(cf.headers, 'authorization'),
+    // Only a lone header: two never resolve first-wins, even for a caller that skips the handler.
+    authorization: authorization.length === 1 ? authorization[0] : undefined,
     body: text,
     bodyTruncated: body?.inputTruncated === true,
   };
@@ -60,7 +73,7 @@ function toHeaders(plain: Record<string, string>, cookies: string[] = []): Cloud
   return headers;
 }
 
-export function toResponse(decision: IssuerDecision): CloudFrontResultResponse {
+export function toResponse(decision: HandlerAnswer): CloudFrontResultResponse {
   const common = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' };
   const json = (status: number, payload: unknown, extra: Record<string, string>, cookies?: string[]): CloudFrontResultResponse => ({
     status: String(status),
@@ -82,7 +95,7 @@ export function toResponse(decision: IssuerDecision): CloudFrontResultResponse {
     case 'preflight':
       return { status: '204', statusDescription: REASONS[204], headers: toHeaders({ ...common, ...decision.headers }) };
     case 'refused': {
-      const refused = refusal(decision.code, decision.headers);
+      const refused = refusal(decision.code, decision.headers, 'detail' in decision ? decision.detail : undefined);
       return json(refused.status, refused.body, refused.headers);
     }
   }

@@ -27,7 +27,7 @@ export interface ProgressApiConfig {
   readonly jwksUri: string;
   /** Milliseconds for one JWKS fetch. Default 1000. */
   readonly jwksTimeoutMs: number;
-  /** Milliseconds between JWKS refreshes. Default 300000. */
+  /** Milliseconds a kid the fetched JWKS lacked is refused without refetching (refreshes: at most one per JWKS_REFRESH_FLOOR_MS, 30 s, cookie-issuer/jwks-source.ts). Default 300000. */
   readonly jwksCooldownMs: number;
   /** Seconds of clock skew tolerated on exp/nbf/iat. Default 60, at most 300. */
   readonly clockSkewSeconds: number;

@@ -1,5 +1,6 @@
 import { isCourseId, isLessonId } from '../course-id.ts';
 import { toLecternError, type ErrorCode } from '../errors.ts';
+import { servedHost } from '../host-check.ts';
 import { corsHeaders, judgeOrigin } from '../cookie-issuer/cors.ts';
 import type { EnrollmentChecker } from '../cookie-issuer/enrollment.ts';
 import type { TokenVerifier } from '../cookie-issuer/jwt-verifier.ts';
@@ -60,7 +61,6 @@ export const MAX_SECONDS = 86_400;
 export const MIN_NONZERO_SECONDS = 0.001;
 /** Bytes of a report besides its token (a beacon carries the token in its body). */
 const REPORT_FIELDS_BYTES = 1024;
-const HOST_PATTERN = /^[a-z0-9.-]+(?::\d{1,5})?$/i;
 
 /**
  * The progress API: GET / PUT / POST /api/progress/<courseId>/<lessonId> (player/README.md).
@@ -78,8 +78,9 @@ export async function decide(req: ProgressRequest, config: ProgressConfigView, d
     ...(detail ? { detail } : {}),
   });
   if (!req.path.startsWith(PROGRESS_PREFIX)) return refuse('ERR_NOT_FOUND');
-  const host = req.host?.toLowerCase();
-  if (!host || !HOST_PATTERN.test(host) || (config.allowedHosts.length > 0 && !config.allowedHosts.includes(host))) return refuse('ERR_BAD_HOST');
+  // Before the token is read or a table touched: a rebinding page gets nothing, writes nothing.
+  const host = servedHost(req.host, config.allowedHosts);
+  if (!host) return refuse('ERR_BAD_HOST');
   const verdict = judgeOrigin(req.origin, `${config.scheme}://${host}`, config.corsAllowedOrigins);
   // A foreign page may not even send a beacon: refused before anything is read or written.
   if (verdict === 'denied') return refuse('ERR_ORIGIN_NOT_ALLOWED');

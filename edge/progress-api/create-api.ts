@@ -1,8 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from '../../tables/client.ts';
 import { createEnrollmentChecker } from '../cookie-issuer/enrollment.ts';
-import { createJwksSource } from '../cookie-issuer/jwks-source.ts';
-import { createTokenVerifier } from '../cookie-issuer/jwt-verifier.ts';
+import { createCognitoVerifier } from '../cookie-issuer/jwt-verifier.ts';
 import { createLessonStore } from '../cookie-issuer/lesson-store.ts';
 import type { DynamoTable, ProgressApiConfig } from './config.ts';
 import type { ProgressDeps } from './core.ts';
@@ -10,18 +9,13 @@ import { createProgressTable } from './progress-table.ts';
 
 /**
  * Wires a validated config into the core's dependencies: the cookie issuer's token verifier
- * and JWKS source (same pool, same rules), its enrollment checker and lesson store, and the
- * progress table. Called once per cold start, outside the handler, so clients and caches stay
- * warm. Tables in one region and endpoint share one DynamoDB client.
+ * and JWKS source through the same createCognitoVerifier (same pool, same rules, the JWKS
+ * refresh floor on `now`, the function's one clock), its enrollment checker and lesson store,
+ * and the progress table. Called once per cold start, outside the handler, so clients and
+ * caches stay warm. Tables in one region and endpoint share one DynamoDB client.
  */
 export function createProgressApiDeps(config: ProgressApiConfig, overrides: Partial<ProgressDeps> & { fetch?: typeof fetch } = {}): ProgressDeps {
-  const jwks = createJwksSource({
-    bundled: config.jwks,
-    uri: config.jwksUri,
-    timeoutMs: config.jwksTimeoutMs,
-    cooldownMs: config.jwksCooldownMs,
-    ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
-  });
+  const now = overrides.now ?? (() => new Date());
   const clients = new Map<string, DynamoDBClient>();
   const clientFor = (table: DynamoTable): DynamoDBClient => {
     const key = `${table.region} ${table.endpoint ?? ''}`;
@@ -39,10 +33,10 @@ export function createProgressApiDeps(config: ProgressApiConfig, overrides: Part
     return client;
   };
   return {
-    verifier: overrides.verifier ?? createTokenVerifier(config, jwks),
+    verifier: overrides.verifier ?? createCognitoVerifier(config, { ...(overrides.fetch ? { fetch: overrides.fetch } : {}), now: () => now().getTime() }),
     enrollments: overrides.enrollments ?? createEnrollmentChecker(clientFor(config.enrollments), config.enrollments.tableName, config.enrollments.timeoutMs),
     lessons: overrides.lessons ?? createLessonStore(clientFor(config.lessons), config.lessons.tableName, config.lessons.timeoutMs),
     progress: overrides.progress ?? createProgressTable(clientFor(config.progress), config.progress.tableName, config.progress.timeoutMs),
-    now: overrides.now ?? (() => new Date()),
+    now,
   };
 }

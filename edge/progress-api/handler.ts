@@ -1,4 +1,5 @@
 import type { CloudFrontHeaders, CloudFrontRequestEvent, CloudFrontResultResponse } from 'aws-lambda';
+import { authorizationValues } from '../authorization.ts';
 import { refusal } from '../error-responses.ts';
 import { decide, type ProgressConfigView, type ProgressDecision, type ProgressDeps, type ProgressRequest } from './core.ts';
 
@@ -48,7 +49,7 @@ export function fromEvent(event: CloudFrontRequestEvent): ProgressRequest {
     path: cf.uri,
     host: first('host'),
     origin: first('origin'),
-    authorization: (cf.headers['authorization'] ?? []).map((h) => h.value),
+    authorization: authorizationValues(cf.headers),
     body: text,
     bodyTruncated: body?.inputTruncated === true,
   };

@@ -6,6 +6,7 @@
 import type { CloudFrontResultResponse } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LecternError } from '../errors.ts';
+import { JWKS_REFRESH_FLOOR_MS } from '../cookie-issuer/jwks-source.ts';
 import { accessToken, idpKeyPair } from '../cookie-issuer/test-kit.ts';
 import { parseProgressApiConfig, type ProgressApiConfig } from './config.ts';
 import { createProgressApiDeps } from './create-api.ts';
@@ -213,6 +214,33 @@ describe('the progress API (Lambda@Edge handler over DynamoDB)', () => {
     expect(await tables.progressItem('user-2', 'demo', lessonId)).toBeUndefined();
   });
 
+  it('refuses a token valid for ten years, or issued further ahead than the clock skew, with 401 and nothing written', async () => {
+    const tenYears = await put({ position: 5 }, { token: await token({}, { ttl: 10 * 365 * 86_400 }) });
+    expect(tenYears.status).toBe('401');
+    expect(json(tenYears).error.code).toBe('ERR_TOKEN_LIFETIME');
+    const ahead = await put({ position: 5 }, { token: await token({}, { issuedAgo: -(config.clockSkewSeconds + 60) }) });
+    expect(ahead.status).toBe('401');
+    expect(json(ahead).error.code).toBe('ERR_TOKEN_NOT_YET_VALID');
+    expect(await tables.progressItem('user-1', 'demo', lessonId)).toBeUndefined();
+  });
+
+  it('accepts a key the IdP started publishing after a junk kid asked, once the JWKS refresh floor has passed', async () => {
+    const rotated = await idpKeyPair('rotated');
+    const published = [...config.jwks.keys];
+    let fetches = 0;
+    const rotating = createHandler(config, createProgressApiDeps(config, {
+      now: clock.now,
+      fetch: async () => (fetches++, new Response(JSON.stringify({ keys: published }))),
+    }));
+    const signed = (kid: string) => accessToken(rotated.privateKey, {}, { kid, now: clock.epochSeconds });
+    expect(json(await rotating(progressEvent({ uri: path, token: await signed('junk') }))).error.code).toBe('ERR_TOKEN_KID');
+    clock.advance(1);
+    published.push(rotated.publicJwk);
+    clock.advance(JWKS_REFRESH_FLOOR_MS / 1000);
+    expect((await rotating(progressEvent({ uri: path, token: await signed('rotated') }))).status).toBe('200');
+    expect(fetches).toBe(2);
+  });
+
   it('takes a page-hide beacon (POST, token in a text/plain body) and answers 204', async () => {
     await put({ position: 0 });
     clock.advance(10);
@@ -248,6 +276,26 @@ describe('the progress API (Lambda@Edge handler over DynamoDB)', () => {
     expect(deleted.headers?.['allow']?.[0]?.value).toBe('GET, PUT, POST, OPTIONS');
     const pinned = createHandler({ ...config, allowedHosts: ['video.example.com'] }, createProgressApiDeps(config, { now: clock.now }));
     expect((await pinned(progressEvent({ uri: path, token: await token() }))).status).toBe('400');
+  });
+
+  it('answers only the Hosts it serves, as the cookie issuer does: a rebinding page\'s Host reads nothing and writes nothing', async () => {
+    const local = { ...config, allowedHosts: ['localhost:8787', '127.0.0.1:8787'] };
+    const pinned = createHandler(local, createProgressApiDeps(local, { now: clock.now }));
+    await put({ position: 7 });
+    const before = json(await get());
+    for (const host of ['evil.example:8787', 'localhost:8788', '127.0.0.1', 'localhost']) {
+      const read = await pinned(progressEvent({ uri: path, host, token: await token() }));
+      expect(read.status, host).toBe('400');
+      expect(json(read).error.code, host).toBe('ERR_BAD_HOST');
+      expect(read.body, host).not.toMatch(/position/);
+      clock.advance(30);
+      expect((await pinned(progressEvent({ method: 'PUT', uri: path, host, token: await token(), body: { position: 40 } }))).status, host).toBe('400');
+      expect((await pinned(progressEvent({ method: 'POST', uri: path, host, contentType: 'text/plain', body: { token: await token(), position: 41 } }))).status, host).toBe('400');
+    }
+    expect(json(await get())).toEqual(before);
+    const served = await pinned(progressEvent({ uri: path, host: 'LocalHost:8787', token: await token() }));
+    expect(served.status).toBe('200');
+    expect(json(served).position).toBe(7);
   });
 
   it('fails closed when a table cannot be reached: 503 with Retry-After, nothing written', async () => {

@@ -36,6 +36,7 @@ export async function startTestTables(prefix = 'lectern-test-'): Promise<TestTab
     prefix,
     publish: (courseId, lessonId, durationSeconds) =>
       markPublished(local.dynamo, lessons, courseId, lessonId, {
+        version: 'v0mwq9a000-beef',
         manifestKey: `courses/${courseId}/${lessonId}/master.m3u8`,
         durationSeconds,
         renditions: [{ name: '720p', width: 1280, height: 720, bandwidth: 3_000_000 }],

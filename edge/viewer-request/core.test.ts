@@ -13,7 +13,14 @@ import { ERROR_RESPONSES } from '../error-responses.ts';
 import { LADDER } from '../../pipeline/ladder.ts';
 import { toMediaConvertJob } from '../../pipeline/mediaconvert-job.ts';
 
-const LESSONS: Record<string, string> = { 'demo/lesson-1': 'lesson-2', 'demo/lesson-2': 'lesson-3' };
+const PUBLISHED = 'v0mwqb52tc-2475';
+const REPLACED = 'v0mwqb2tm6-76c6';
+const NOW = 1_800_000_000;
+const LESSONS: Record<string, string> = {
+  'demo/lesson-1': 'lesson-2',
+  'demo/lesson-2': 'lesson-3',
+  'demo/lesson-1/versions': `${PUBLISHED} ${REPLACED}@${NOW + 60}`,
+};
 
 function lookups() {
   const asked: string[] = [];
@@ -21,12 +28,12 @@ function lookups() {
     asked.push(key);
     return LESSONS[key];
   };
-  return { asked, deps: { nextLesson } };
+  return { asked, deps: { nextLesson, servedVersions: nextLesson, nowSeconds: () => NOW } };
 }
 
 function decide(uri: string, extra: Partial<ViewerRequestInput> = {}, nextLesson?: (key: string) => Promise<string | undefined>) {
   const input: ViewerRequestInput = { method: 'GET', uri, querystring: {}, headers: {}, ...extra };
-  return decideViewerRequest(input, { nextLesson: nextLesson ?? lookups().deps.nextLesson });
+  return decideViewerRequest(input, { ...lookups().deps, ...(nextLesson ? { nextLesson } : {}) });
 }
 
 const refused = (code: string): ViewerRequestDecision => ({ kind: 'refuse', code } as ViewerRequestDecision);
@@ -108,7 +115,8 @@ describe('the next-lesson playlist', () => {
   });
 
   it('treats next.m3u8 inside a rendition folder as an ordinary playlist', async () => {
-    expect(await decide('/courses/demo/lesson-1/720p/next.m3u8')).toEqual(passes('/courses/demo/lesson-1/720p/next.m3u8'));
+    const uri = `/courses/demo/lesson-1/${PUBLISHED}/720p/next.m3u8`;
+    expect(await decide(uri)).toEqual(passes(uri));
   });
 
   it('does not redirect a CORS preflight (OPTIONS) for next.m3u8', async () => {
@@ -204,21 +212,46 @@ describe('the player paths', () => {
   });
 });
 
+describe('version folders', () => {
+  it('refuses a folder that is not a version, and versions the lesson map does not list', async () => {
+    expect(await decide('/courses/demo/lesson-1/720p/seg-00001.m4s')).toEqual(refused('ERR_VERSION_NOT_SERVED'));
+    expect(await decide('/courses/demo/lesson-1/v0mwqa0000-0000/720p/seg-00001.m4s')).toEqual(refused('ERR_VERSION_NOT_SERVED'));
+    expect(await decide(`/courses/demo/lesson-2/${PUBLISHED}/720p/seg-00001.m4s`)).toEqual(refused('ERR_VERSION_NOT_SERVED'));
+  });
+
+  it('stops serving a replaced version at its deadline', async () => {
+    const input: ViewerRequestInput = { method: 'GET', uri: `/courses/demo/lesson-1/${REPLACED}/poster.jpg`, querystring: {}, headers: {} };
+    expect(await decideViewerRequest(input, { ...lookups().deps, nowSeconds: () => NOW + 60 })).toEqual(refused('ERR_VERSION_NOT_SERVED'));
+  });
+
+  it('looks the versions up under the lesson\'s own key, and fails closed when the map cannot be read', async () => {
+    const { asked, deps } = lookups();
+    await decideViewerRequest({ method: 'GET', uri: `/courses/demo/lesson-1/${PUBLISHED}/poster.jpg`, querystring: {}, headers: {} }, deps);
+    expect(asked).toEqual(['demo/lesson-1/versions']);
+    const failing = { ...deps, servedVersions: async () => Promise.reject(new Error('throttled')) };
+    expect(await decideViewerRequest({ method: 'GET', uri: `/courses/demo/lesson-1/${PUBLISHED}/poster.jpg`, querystring: {}, headers: {} }, failing)).toEqual(refused('ERR_LESSON_MAP_UNAVAILABLE'));
+    const without = { nextLesson: deps.nextLesson };
+    expect(await decideViewerRequest({ method: 'GET', uri: `/courses/demo/lesson-1/${PUBLISHED}/poster.jpg`, querystring: {}, headers: {} }, without)).toEqual(refused('ERR_VERSION_NOT_SERVED'));
+  });
+});
+
 describe('media under /courses/', () => {
   const published = [
     '/courses/demo/lesson-1/master.m3u8',
     '/courses/demo/lesson-1/poster.jpg',
     '/courses/demo/lesson-1/thumbs.vtt',
-    '/courses/demo/lesson-1/720p/index.m3u8',
-    '/courses/demo/lesson-1/720p/init.mp4',
-    '/courses/demo/lesson-1/720p/seg-00001.m4s',
-    '/courses/demo/lesson-1/audio_en/seg-1.m4a',
-    '/courses/demo/lesson-1/thumbs/0001.webp',
-    '/courses/demo/lesson-1/thumbs/0001.jpeg',
-    '/courses/demo/lesson-1/thumbs/sprite.png',
+    `/courses/demo/lesson-1/${PUBLISHED}/720p/index.m3u8`,
+    `/courses/demo/lesson-1/${PUBLISHED}/720p/init.mp4`,
+    `/courses/demo/lesson-1/${PUBLISHED}/audio_en/seg-1.m4a`,
+    `/courses/demo/lesson-1/${PUBLISHED}/thumbs.vtt`,
+    `/courses/demo/lesson-1/${PUBLISHED}/thumbs/0001.webp`,
+    `/courses/demo/lesson-1/${PUBLISHED}/thumbs/0001.jpeg`,
+    `/courses/demo/lesson-1/${PUBLISHED}/sprite.png`,
     '/courses/a/b/c.m3u8',
-    '/courses/demo/lesson-1/v0mwqb52tc-2475/720p/seg-00001.m4s',
-    '/courses/demo/lesson-1/v0mwqb52tc-2475/poster.jpg',
+    `/courses/demo/lesson-1/${PUBLISHED}/720p/seg-00001.m4s`,
+    `/courses/demo/lesson-1/${PUBLISHED}/poster.jpg`,
+    // The version a republish replaced, until its deadline.
+    `/courses/demo/lesson-1/${REPLACED}/720p/seg-00001.m4s`,
   ];
   for (const uri of published) {
     it(`passes the published file ${uri}`, async () => {
@@ -233,7 +266,7 @@ describe('media under /courses/', () => {
     // group's Destination base name + each output's NameModifier (+ a rendition number under
     // Automated ABR), `init` for init segments, `_<9 digits>` for segments, `.cmfv` / `.cmfa`;
     // the trick-play tiles and the frame capture as `<name>.<7 digits>.jpg`.
-    const prefix = '/courses/demo/lesson-1/v0mwqb2tm6-76c6/';
+    const prefix = `/courses/demo/lesson-1/${REPLACED}/`;
     const job = toMediaConvertJob(LADDER, { fileInput: 's3://u/uploads/demo/lesson-1/a.mp4', courseId: 'demo', lessonId: 'lesson-1' }, {
       destination: `s3://media${prefix}`,
       version: 'v0mwqb2tm6-76c6',

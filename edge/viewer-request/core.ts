@@ -9,6 +9,7 @@
  * function declarations.
  */
 import { isCourseId, isLessonId } from '../course-id.ts';
+import { isServedVersion, isVersionName, versionsKey } from '../lesson-versions.ts';
 import { mediaTypeOf } from '../media-types.ts';
 import type { ErrorCode } from '../errors.ts';
 
@@ -19,6 +20,7 @@ export const VIEWER_REQUEST_ERROR_CODES = [
   'ERR_MEDIA_TYPE_REFUSED',
   'ERR_NO_NEXT_LESSON',
   'ERR_LESSON_MAP_UNAVAILABLE',
+  'ERR_VERSION_NOT_SERVED',
   'ERR_INTERNAL',
 ] as const satisfies readonly ErrorCode[];
 
@@ -47,6 +49,13 @@ export interface ViewerRequestDeps {
    * rejects when the map cannot be read.
    */
   readonly nextLesson: (key: string) => Promise<string | undefined>;
+  /**
+   * The lesson's served versions (edge/lesson-versions.ts), from the same map; `undefined`
+   * when the lesson has none. Absent: every version folder is refused.
+   */
+  readonly servedVersions?: (key: string) => Promise<string | undefined>;
+  /** Epoch seconds; default Date.now(). */
+  readonly nowSeconds?: () => number;
 }
 
 export type ViewerRequestDecision =
@@ -125,8 +134,21 @@ async function decideCourses(req: ViewerRequestInput, deps: ViewerRequestDeps): 
     return redirect(COURSES + course + '/' + next + '/master.m3u8' + (query ? '?' + query : ''), NEXT_LESSON_CACHE_CONTROL);
   }
 
-  if (isPublishedMediaPath(uri)) return { kind: 'pass', uri: uri };
-  return refuse('ERR_MEDIA_TYPE_REFUSED');
+  if (!isPublishedMediaPath(uri)) return refuse('ERR_MEDIA_TYPE_REFUSED');
+  // Under the lesson, only master.m3u8 sits at the top; everything else is in a version folder,
+  // served only while the lesson map lists it (old, failed and half-made versions are not).
+  if (segments.length === 3) return { kind: 'pass', uri: uri };
+  const version = segments[2] as string;
+  if (!isVersionName(version) || !deps.servedVersions) return refuse('ERR_VERSION_NOT_SERVED');
+  let served: string | undefined;
+  try {
+    served = await deps.servedVersions(versionsKey(course as string, lesson as string));
+  } catch (e) {
+    return refuse('ERR_LESSON_MAP_UNAVAILABLE');
+  }
+  const now = deps.nowSeconds ? deps.nowSeconds() : Math.floor(Date.now() / 1000);
+  if (!isServedVersion(served, version, now)) return refuse('ERR_VERSION_NOT_SERVED');
+  return { kind: 'pass', uri: uri };
 }
 
 /** `Sec-Fetch-Mode: navigate`, or an Accept that asks for HTML. */

@@ -1,8 +1,8 @@
 /**
  * Thousands of random viewer requests (unicode, %-encodings, dot segments, backslashes, very
- * long URIs, odd headers, cookies and query strings) through the BUILT function in the
- * cloudfront-js-2.0 sandbox: it never throws, always returns a request or response CloudFront
- * would accept, and never lets an unpublished path under /courses/ through.
+ * long URIs, odd headers, cookies and query strings, names like `__proto__` among them) through
+ * the BUILT function in the cloudfront-js-2.0 sandbox: it never throws, always returns a request
+ * or response CloudFront would accept, and never lets an unpublished path under /courses/ through.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -99,6 +99,9 @@ function uri(): string {
   return `/${text(60)}`;
 }
 
+/** Names that mean something to JavaScript objects: CloudFront hands them over like any other. */
+const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'then'];
+
 const DISALLOWED = /^(connection|expect|keep-alive|proxy-|trailer|upgrade|x-accel-|x-amz|x-cache|x-edge-|x-forwarded-proto|x-real-ip)/;
 
 function values(make: () => string): CfValue {
@@ -108,13 +111,14 @@ function values(make: () => string): CfValue {
 }
 
 function headers(): Record<string, CfValue> {
-  const out: Record<string, CfValue> = { host: { value: 'video.example.com' } };
+  // No prototype: a `__proto__` name must become an entry here, not this object's prototype.
+  const out: Record<string, CfValue> = Object.assign(Object.create(null), { host: { value: 'video.example.com' } });
   const headerText = (max: number) => text(max).replace(/[\r\n\0]/g, '_');
   if (chance(0.5)) out.accept = values(() => pick(['*/*', 'text/html,application/xhtml+xml', 'application/vnd.apple.mpegurl', headerText(20), 'TEXT/HTML']));
   if (chance(0.3)) out['sec-fetch-mode'] = values(() => pick(['navigate', 'cors', 'no-cors', ' Navigate ', headerText(8)]));
   const extra = int(5);
   for (let i = 0; i < extra; i++) {
-    const name = Array.from({ length: 1 + int(16) }, () => pick('abcdefghijklmnopqrstuvwxyz0123456789-'.split(''))).join('');
+    const name = chance(0.1) ? pick(PROTOTYPE_NAMES).toLowerCase() : Array.from({ length: 1 + int(16) }, () => pick('abcdefghijklmnopqrstuvwxyz0123456789-'.split(''))).join('');
     // No CR, LF or NUL: no HTTP request can carry them in a header value.
     if (!DISALLOWED.test(name)) out[name] = values(() => headerText(40));
   }
@@ -122,7 +126,7 @@ function headers(): Record<string, CfValue> {
 }
 
 function map(count: number, name: () => string, value: () => string): Record<string, CfValue> {
-  const out: Record<string, CfValue> = {};
+  const out: Record<string, CfValue> = Object.create(null);
   for (let i = 0; i < count; i++) out[name()] = values(value);
   return out;
 }
@@ -135,9 +139,9 @@ function randomEvent(): CfEvent {
     request: {
       method: chance(0.85) ? pick(['GET', 'HEAD', 'OPTIONS']) : pick(['POST', 'PUT', 'DELETE', 'PATCH', 'get', text(6)]),
       uri: uri(),
-      querystring: map(int(5), () => pick(['Policy', 'Signature', 'Key-Pair-Id', 'Hash-Algorithm', 'Expires', text(8)]), () => text(30)),
+      querystring: map(int(5), () => pick(['Policy', 'Signature', 'Key-Pair-Id', 'Hash-Algorithm', 'Expires', pick(PROTOTYPE_NAMES), text(8)]), () => text(30)),
       headers: headers(),
-      cookies: map(int(4), () => pick(['CloudFront-Policy', 'CloudFront-Signature', 'CloudFront-Key-Pair-Id', text(8)]), () => text(30)),
+      cookies: map(int(4), () => pick(['CloudFront-Policy', 'CloudFront-Signature', 'CloudFront-Key-Pair-Id', pick(PROTOTYPE_NAMES), text(8)]), () => text(30)),
     },
   };
 }

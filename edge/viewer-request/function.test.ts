@@ -12,7 +12,7 @@ import { kvsFromImportFormat, loadCloudFrontFunction, type CloudFrontFunctionSan
 import { type CfEvent, type CfRequest, type CfResponse } from '../cloudfront-functions/event-shape.ts';
 import { ERROR_RESPONSES } from '../error-responses.ts';
 
-const LESSON_MAP = '{"data":[{"key":"demo/lesson-1","value":"lesson-2"},{"key":"demo/lesson-2","value":"lesson-3"},{"key":"demo/broken","value":"../x"}]}';
+const LESSON_MAP = '{"data":[{"key":"demo/lesson-1","value":"lesson-2"},{"key":"demo/lesson-1/versions","value":"v0mwq9a000-0000"},{"key":"demo/lesson-2","value":"lesson-3"},{"key":"demo/broken","value":"../x"}]}';
 
 let code: string;
 let fn: CloudFrontFunctionSandbox;
@@ -110,7 +110,7 @@ describe('the built viewer-request function', () => {
   });
 
   it('lets a published media request through untouched: uri, query, headers and cookies', async () => {
-    const event = viewerRequest('/courses/demo/lesson-1/720p/seg-00001.m4s', { querystring: { t: { value: '1' } } });
+    const event = viewerRequest('/courses/demo/lesson-1/v0mwq9a000-0000/720p/seg-00001.m4s', { querystring: { t: { value: '1' } } });
     expect(await fn.run(event)).toEqual(event.request);
   });
 

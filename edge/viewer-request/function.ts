@@ -16,9 +16,10 @@ import type { CfEvent, CfRequest, CfResponse, CfValue } from '../cloudfront-func
 const kvs = cf.kvs();
 
 /**
- * The lesson after `<course>/<lesson>` in the KeyValueStore. get() rejects both for a missing
- * key and for a failed read; exists() resolves false only for a missing key (the last lesson:
- * "no next lesson", 404) and rejects on a failed read, which the core answers with
+ * A value of the lesson map in the KeyValueStore: the lesson after `<course>/<lesson>`, or a
+ * lesson's served versions. get() rejects both for a missing key and for a failed read;
+ * exists() resolves false only for a missing key (the last lesson, a lesson with no served
+ * version) and rejects on a failed read, which the core answers with
  * ERR_LESSON_MAP_UNAVAILABLE (503). Helper methods:
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-custom-methods.html
  */
@@ -38,7 +39,7 @@ export async function handler(event: CfEvent): Promise<CfRequest | CfResponse> {
         querystring: request.querystring || {},
         headers: flattenHeaders(request.headers),
       },
-      { nextLesson: nextLesson },
+      { nextLesson: nextLesson, servedVersions: nextLesson },
     );
     return toCloudFront(request, decision);
   } catch (e) {
@@ -90,7 +91,8 @@ function fallback(request: CfRequest): CfRequest | CfResponse {
 
 /** CloudFront's {value, multiValue} headers as plain strings, repeats joined with ", ". */
 function flattenHeaders(headers: Record<string, CfValue> | undefined): Record<string, string> {
-  const flat: Record<string, string> = {};
+  // Keyed by the viewer's header names: with no prototype a header named __proto__ is kept as one.
+  const flat: Record<string, string> = Object.create(null);
   if (!headers || typeof headers !== 'object') return flat;
   const names = Object.keys(headers);
   for (let i = 0; i < names.length; i++) {

@@ -15,6 +15,15 @@ export interface FunctionEvent {
   readonly request: { method: string; uri: string; querystring: ValueMap; headers: ValueMap; cookies: ValueMap };
 }
 
+/**
+ * Keyed by names the viewer chose: with no prototype, `__proto__` or `constructor` is just
+ * another entry, never Object.prototype itself (a `{}` here once let `?__proto__=1` write
+ * `multiValue` onto every object in the process).
+ */
+function valueMap(): ValueMap {
+  return Object.create(null) as ValueMap;
+}
+
 function addValue(map: ValueMap, name: string, value: string): void {
   const existing = map[name];
   if (!existing) {
@@ -37,8 +46,8 @@ export function toFunctionEvent(input: {
   viewerIp: string;
   host: string;
 }): FunctionEvent {
-  const headers: ValueMap = {};
-  const cookies: ValueMap = {};
+  const headers = valueMap();
+  const cookies = valueMap();
   for (const [name, raw] of Object.entries(input.headers)) {
     if (raw === undefined) continue;
     const lower = name.toLowerCase();
@@ -55,7 +64,7 @@ export function toFunctionEvent(input: {
       }
     }
   }
-  const querystring: ValueMap = {};
+  const querystring = valueMap();
   for (const pair of (input.query ?? '').split('&')) {
     if (!pair) continue;
     const eq = pair.indexOf('=');

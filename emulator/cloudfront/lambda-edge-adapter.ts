@@ -25,7 +25,8 @@ export interface ViewerRequestInput {
 
 /** Builds the exact Records[0].cf.request event shape CloudFront sends a viewer-request trigger. */
 export function toViewerRequestEvent(input: ViewerRequestInput, includeBody: boolean): CloudFrontRequestEvent {
-  const headers: CloudFrontHeaders = {};
+  // Keyed by the viewer's header names: no prototype, so no name can stand for Object.prototype.
+  const headers: CloudFrontHeaders = Object.create(null);
   for (const [name, value] of Object.entries(input.headers)) {
     if (value === undefined) continue;
     const values = Array.isArray(value) ? value : [value];

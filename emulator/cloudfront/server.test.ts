@@ -4,7 +4,7 @@
  * and custom error responses apply to responses edge code generates too (edge/error-responses.ts).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCloudFrontFunction } from './function-sandbox.ts';
 import { run, stackConfig, testArtifacts } from '../../infra/testing/fixtures.ts';
 import { readDeployedDistribution, type DeployedDistribution } from './deployed-distribution.ts';
-import { createDistributionHandler } from './server.ts';
+import { createDistributionHandler, parseCookies } from './server.ts';
 
 let dir: string;
 const servers: Server[] = [];
@@ -100,5 +100,48 @@ describe('the local distribution, where edge code fails or refuses', () => {
     expect(answered.headers.get('access-control-max-age')).toBe('600');
     const plain = await fetch(signed, { headers: { origin: EMBEDDER } });
     expect(plain.headers.get('access-control-allow-methods')).toBeNull();
+  });
+});
+
+describe('the cookies the key-group check reads', () => {
+  it('reads cookies named like Object.prototype members as any other, the first of a name winning', () => {
+    expect(Object.entries(parseCookies('constructor=a; __proto__=b; toString=c; constructor=d'))).toEqual([['constructor', 'a'], ['__proto__', 'b'], ['toString', 'c']]);
+  });
+});
+
+describe('the Host a request names', () => {
+  function get(base: string, path: string, host: string, cookie?: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+    const { port } = new URL(base);
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host, origin: EMBEDDER, ...(cookie ? { cookie } : {}) } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  it("refuses a Host that is none of the distribution's names (a DNS-rebinding page) with CloudFront's bare 403", async () => {
+    const url = await distribution('return request;', async () => ({ status: '200' }));
+    const { port } = new URL(url);
+    for (const host of [`evil.example:${port}`, 'localhost:1', `localhost.:${port}`, 'localhost']) {
+      const answer = await get(url, '/watch/demo/lesson-1', host);
+      expect(answer.status, host).toBe(403);
+      expect(answer.body, host).toContain('The request could not be satisfied');
+      // No distribution was chosen: neither its error page nor its headers policy applies.
+      expect(answer.body, host).not.toContain('the error page');
+      expect(answer.headers['access-control-allow-origin'], host).toBeUndefined();
+    }
+  });
+
+  it('answers its own loopback names, in any case', async () => {
+    const url = await distribution('return request;', async () => ({ status: '200' }));
+    const { port } = new URL(url);
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `LocalHost:${port}`]) {
+      expect((await get(url, '/index.html', host)).status, host).toBe(200);
+    }
   });
 });

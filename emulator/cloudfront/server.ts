@@ -8,6 +8,9 @@ import { verifySignedRequest } from './signed-request.ts';
 import { fromFunctionResult, toFunctionEvent, type FunctionRunner } from './function-event.ts';
 import { CloudFrontFunctionError } from './function-sandbox.ts';
 import { behaviorFor, type DeployedBehavior, type DeployedDistribution } from './deployed-distribution.ts';
+import { foreignHostResponse } from './domain-names.ts';
+import { isOneOfHosts, loopbackHosts } from '../loopback-host.ts';
+import { redactSecrets } from '../log-redaction.ts';
 
 export type LambdaEdgeHandler = (event: CloudFrontRequestEvent) => Promise<unknown>;
 
@@ -27,7 +30,14 @@ export interface LocalDistributionOptions {
   readonly lambdaEdge: ReadonlyMap<string, LambdaEdgeHandler>;
   /** The scheme viewers use (CloudFront terminates TLS; locally plain http). */
   readonly scheme: 'http' | 'https';
+  /**
+   * The Host values (`name:port`) this distribution answers, as its domain name and alternate
+   * domain names; any other Host gets CloudFront's 403 (domain-names.ts). Default: the
+   * listener's own loopback names, `localhost:<port>` and `127.0.0.1:<port>`.
+   */
+  readonly domainNames?: readonly string[];
   readonly now?: () => Date;
+  /** Receives one line per request; signing parameters, tokens and cookies come redacted. */
   readonly log?: (line: string) => void;
 }
 
@@ -36,7 +46,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * The local CloudFront distribution. Each request goes through the steps CloudFront takes, in
- * the same order (DESIGN.md, "Request path"):
+ * the same order (DESIGN.md, "Request path"), once the Host has named this distribution (one of
+ * its domain names, else CloudFront's 403: domain-names.ts):
  *   1. match a cache behavior on the RFC 3986-normalised path;
  *   2. if the behavior trusts a key group, validate the signed URL (if any signing parameter is
  *      in the query) or the CloudFront-* cookies; failure is a 403 answered with the custom
@@ -53,7 +64,8 @@ const MAX_BODY_BYTES = 64 * 1024;
  */
 export function createDistributionHandler(options: LocalDistributionOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const now = options.now ?? (() => new Date());
-  const log = options.log ?? (() => {});
+  const sink = options.log;
+  const log = (line: string): void => sink?.(redactSecrets(line));
   const { distribution } = options;
   const originRoot = (behavior: DeployedBehavior): string | undefined =>
     behavior.originBucket === undefined ? undefined : options.bucketRoot(behavior.originBucket);
@@ -61,7 +73,7 @@ export function createDistributionHandler(options: LocalDistributionOptions): (r
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
     const method = (req.method ?? 'GET').toUpperCase();
-    const host = req.headers.host ?? 'localhost';
+    const host = req.headers.host ?? '';
     const viewerIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
     let note = '';
     const send = (response: PlainResponse | StreamResponse, behavior: DeployedBehavior | undefined): void => {
@@ -86,6 +98,11 @@ export function createDistributionHandler(options: LocalDistributionOptions): (r
       }
     };
 
+    if (!isOneOfHosts(req.headers.host, options.domainNames ?? loopbackHosts(req.socket.localPort ?? 0))) {
+      note = `Host ${JSON.stringify(req.headers.host ?? '')} is none of the distribution's domain names`;
+      return send(foreignHostResponse(), undefined);
+    }
+
     const target = parseRequestTarget(req.url ?? '/');
     if (!target.ok) return send(cloudFrontError(400, 'Bad Request', target.reason), undefined);
     const behavior = behaviorFor(distribution, target.path);
@@ -106,7 +123,9 @@ export function createDistributionHandler(options: LocalDistributionOptions): (r
       note = `signed ${verdict.via}`;
     }
 
-    const headers = req.headers as Record<string, string | string[] | undefined>;
+    // Every value of a repeated header, as CloudFront hands them to edge code (req.headers
+    // would keep only the first Authorization, and the issuer could never refuse a duplicate).
+    const headers = req.headersDistinct as Record<string, string | string[] | undefined>;
     const edge = behavior.viewerRequest;
     let uri = target.rawPath;
     if (edge?.kind === 'lambda-edge') {
@@ -239,7 +258,8 @@ function escapeXml(text: string): string {
 }
 
 export function parseCookies(header: string | undefined): Record<string, string> {
-  const cookies: Record<string, string> = {};
+  // Keyed by the viewer's cookie names: no prototype, so `constructor=x` is a cookie like any other.
+  const cookies: Record<string, string> = Object.create(null);
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
     if (eq <= 0) continue;

@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { redactSecrets } from '../log-redaction.ts';
 
 export interface LambdaFunctionSpec {
   readonly functionName: string;
@@ -153,7 +154,8 @@ export async function startLambdaFunction(spec: LambdaFunctionSpec, log: (line: 
       buffered += chunk;
       let nl: number;
       while ((nl = buffered.indexOf('\n')) >= 0) {
-        log(`[${spec.functionName}] ${buffered.slice(0, nl)}`);
+        // The function's own output may quote a request: a token, a cookie, a signed URL.
+        log(redactSecrets(`[${spec.functionName}] ${buffered.slice(0, nl)}`));
         buffered = buffered.slice(nl + 1);
       }
     });

@@ -45,4 +45,12 @@ describe('wire JSON', () => {
     expect(sdk).toEqual({ Settings: { Inputs: [{ AudioSelectors: { 'Audio Selector 1': { DefaultSelection: 'DEFAULT' } } }] }, UserMetadata: { courseId: 'c' } });
     expect(toWire(sdk)).toEqual(wire);
   });
+
+  it('keeps a member or map key named __proto__ as data, never as the prototype of what it converts', () => {
+    const sdk = fromWire(JSON.parse('{"role":"r","settings":{"__proto__":{"inputs":[1]}},"userMetadata":{"__proto__":{"courseId":"x"}}}')) as Record<string, Record<string, unknown>>;
+    expect(sdk['Settings']?.['Inputs']).toBeUndefined();
+    expect(Object.keys(sdk['Settings'] ?? {})).toEqual(['__proto__']);
+    expect(sdk['UserMetadata']?.['courseId']).toBeUndefined();
+    expect(Object.keys(sdk['UserMetadata'] ?? {})).toEqual(['__proto__']);
+  });
 });

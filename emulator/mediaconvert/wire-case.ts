@@ -16,10 +16,12 @@ const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 function convert(value: unknown, rename: (key: string) => string, pascalOf: (key: string) => string): unknown {
   if (Array.isArray(value)) return value.map((v) => convert(v, rename, pascalOf));
   if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
+  // Keys come from the client's JSON: with no prototype, `__proto__` is a member like any other
+  // (on a `{}` it would replace the object's prototype).
+  const out: Record<string, unknown> = Object.create(null);
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     if (MAP_MEMBERS.has(pascalOf(key)) && v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      const map: Record<string, unknown> = {};
+      const map: Record<string, unknown> = Object.create(null);
       for (const [mapKey, mapValue] of Object.entries(v as Record<string, unknown>)) map[mapKey] = convert(mapValue, rename, pascalOf);
       out[rename(key)] = map;
     } else {

@@ -12,8 +12,8 @@ const MAX_LINE = 8192;
 type State = 'header' | 'data' | 'data-end' | 'trailer' | 'done';
 
 export class AwsChunkedDecoder extends Transform {
-  /** Trailer headers, lower-case names (complete once the stream has finished). */
-  readonly trailers: Record<string, string> = {};
+  /** Trailer headers, lower-case names (complete once the stream has finished); no prototype, as the names are the client's. */
+  readonly trailers: Record<string, string> = Object.create(null);
   private state: State = 'header';
   private line = Buffer.alloc(0);
   private remaining = 0;

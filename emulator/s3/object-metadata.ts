@@ -111,7 +111,8 @@ export function contentHeadersOf(headers: IncomingHttpHeaders): ContentHeaders {
     if (name === 'content-encoding' && value !== undefined) value = value.split(',').map((v) => v.trim()).filter((v) => v && v !== 'aws-chunked').join(', ');
     if (value) out[field] = value;
   }
-  const metadata: Record<string, string> = {};
+  // Keyed by the client's x-amz-meta-* names: no prototype, so x-amz-meta-__proto__ is stored like any other.
+  const metadata: Record<string, string> = Object.create(null);
   let bytes = 0;
   for (const [name, value] of Object.entries(headers)) {
     if (!name.startsWith('x-amz-meta-') || value === undefined) continue;

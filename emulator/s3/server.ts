@@ -9,6 +9,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../loopback-server.ts';
+import { redactSecrets } from '../log-redaction.ts';
 import path from 'node:path';
 import { headBucket, listObjectsV2 } from './bucket-operations.ts';
 import { newRequestId, replyError } from './http-replies.ts';
@@ -69,7 +70,9 @@ function checkSigned(req: IncomingMessage, query: URLSearchParams): void {
 }
 
 export async function startS3StandIn(options: S3StandInOptions): Promise<S3StandIn> {
-  const log = options.log ?? (() => {});
+  // Request lines carry presigned URLs: their signature and credentials never reach the log.
+  const sink = options.log;
+  const log = (line: string): void => sink?.(redactSecrets(line));
   const region = options.region ?? 'us-east-1';
   const store = new ObjectStore(options.buckets, options.metadataRoot);
   // `.multipart` cannot be a bucket name, so it never meets a bucket's sidecars.

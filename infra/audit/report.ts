@@ -3,6 +3,7 @@
  * (not from the spec), with the spec's reasons beside each path. Spec and program disagreeing is
  * itself a violation.
  */
+import { sessionAccess, type SessionAccess } from './session-access.ts';
 import path from 'node:path';
 import type { IssuerConfig } from '../../edge/cookie-issuer/config.ts';
 import { SESSION_COOKIE_NAMES, sessionCookie } from '../../edge/cookie-issuer/cookies.ts';
@@ -49,6 +50,7 @@ export interface AuditReport {
     readonly example: string;
     readonly expires: string;
     readonly policyLifetimeSeconds: number;
+    readonly access: SessionAccess;
     readonly policyResource: string;
     readonly hashAlgorithm: string;
     readonly signedUrlMode: string;
@@ -272,6 +274,7 @@ export function buildReport(input: {
       example,
       expires: 'none: session cookies (no Expires/Max-Age), gone when the browser closes',
       policyLifetimeSeconds: issuerConfig.cookie.ttlSeconds,
+      access: sessionAccess(issuerConfig.cookie.ttlSeconds),
       policyResource: `https://${host}/courses/<course>/*`,
       hashAlgorithm: issuerConfig.signing.algorithm,
       signedUrlMode: 'the session response also carries the same policy as signed-URL query parameters, for players where third-party cookies are blocked',
@@ -337,7 +340,13 @@ export function toMarkdown(report: AuditReport): string {
   lines.push('');
   lines.push(`- Cookies: ${c.names.map(code).join(', ')}; attributes ${code(c.attributes)}; expiry: ${c.expires}.`);
   lines.push(`- Example: ${code(c.example)}`);
-  lines.push(`- Signed policy: Resource ${code(c.policyResource)}, valid ${c.policyLifetimeSeconds} s (${(c.policyLifetimeSeconds / 3600).toFixed(1)} h), ${c.hashAlgorithm}; ${c.signedUrlMode}.`);
+  lines.push(`- Signed policy: Resource ${code(c.policyResource)}, valid ${c.policyLifetimeSeconds} s and never past the token's exp, ${c.hashAlgorithm}; ${c.signedUrlMode}.`);
+  const a = c.access;
+  lines.push(
+    `- Access ends: a revoked enrollment or a sign-out stops media at the edge within **${a.revocationBoundSeconds} s** (the last policy's life; no Lambda@Edge call per media request). ` +
+      `The player renews silently: ${a.renewalsPerStudentHour} issuer calls per student-hour, about $${a.renewalCostPerStudentHour.toFixed(5)} per student-hour.`,
+  );
+  if (a.revocationBoundSeconds > 60) lines.push(`- **Warning**: sessions of ${a.revocationBoundSeconds} s keep revoked students watching for over a minute; lower \`lectern:cookieTtlSeconds\`.`);
   const t = report.tokens;
   lines.push(`- Tokens accepted: ${t.tokenUse.join(' and ')} tokens from ${code(t.issuer)} for app clients ${t.clientIds.map(code).join(', ')}; JWKS ${t.jwks}; enrollment checked in ${code(t.enrollmentsTable)}.`);
   lines.push('');

@@ -240,7 +240,7 @@ describe('completion handler, EventBridge MediaConvert Job State Change', () => 
   it('publishes: master.m3u8 written last, record updated, next-lesson map updated with the store ETag (SigV4a)', async () => {
     // lesson-0 is published and comes first: after this, lesson-0 -> lesson-1 in the map.
     await prepareLesson(db.dynamo, db.lessonsTable, { courseId: COURSE, lessonId: 'lesson-0', after: undefined });
-    await markPublished(db.dynamo, db.lessonsTable, COURSE, 'lesson-0', { manifestKey: `courses/${COURSE}/lesson-0/master.m3u8`, durationSeconds: 10, renditions: [] });
+    await markPublished(db.dynamo, db.lessonsTable, COURSE, 'lesson-0', { version: 'v0mwq9a000-beef', manifestKey: `courses/${COURSE}/lesson-0/master.m3u8`, durationSeconds: 10, renditions: [] });
     await db.dynamo.send(
       new UpdateItemCommand({ TableName: db.lessonsTable, Key: { courseId: { S: COURSE }, lessonId: { S: 'lesson-0' } }, UpdateExpression: 'SET #o = :o', ExpressionAttributeNames: { '#o': 'order' }, ExpressionAttributeValues: { ':o': { N: '0' } } }),
     );
@@ -249,7 +249,14 @@ describe('completion handler, EventBridge MediaConvert Job State Change', () => 
     putOutputs();
 
     const result = await completion()(fixture('mediaconvert-complete.json'));
-    expect(result).toMatchObject({ outcome: 'published', manifestKey: `${prefix}/master.m3u8`, kvs: { puts: 1, deletes: 1 } });
+    // Puts: lesson-0 -> lesson-1, and both lessons' served versions; the stale key deleted.
+    expect(result).toMatchObject({ outcome: 'published', manifestKey: `${prefix}/master.m3u8`, kvs: { puts: 3, deletes: 1 } });
+    expect(aws.kvs.get(`${COURSE}/lesson-1/versions`)).toBe(VERSION);
+    // The edge serves only listed versions: the new one is listed before a master names it.
+    const firstListing = aws.requests.findIndex((r) => r.service === 'kvs' && r.method === 'POST');
+    const masterWrite = aws.requests.findIndex((r) => r.method === 'PUT' && r.path.split('?')[0]!.endsWith('/master.m3u8'));
+    expect(firstListing).toBeGreaterThanOrEqual(0);
+    expect(masterWrite).toBeGreaterThan(firstListing);
 
     const master = aws.objects.get(`${MEDIA}/${prefix}/master.m3u8`)!;
     expect(master.contentType).toBe('application/vnd.apple.mpegurl');

@@ -40,7 +40,7 @@ import { createHash } from 'node:crypto';
 import { isCourseId, isLessonId } from '../../edge/course-id.ts';
 import { lessonKeyPrefix, newVersionId } from '../encode-lesson.ts';
 import { isSafeRelativeUri } from '../hls-playlist.ts';
-import { buildNextLessonMap, getLesson, listCourseLessons, markFailed, markPublished, type RenditionSummary } from '../lessons.ts';
+import { buildNextLessonMap, getLesson, listCourseLessons, markFailed, markPublished, type PendingVersion, type RenditionSummary } from '../lessons.ts';
 import { START_SHORT_SIDE } from '../master-playlist.ts';
 import type { CompletionHandlerConfig } from './config.ts';
 
@@ -249,11 +249,11 @@ export function createCompletionHandler(config: CompletionHandlerConfig, deps: C
     return result.Body.transformToString('utf-8');
   }
 
-  async function syncNextLessons(courseId: string): Promise<{ puts: number; deletes: number } | 'not configured'> {
+  async function syncNextLessons(courseId: string, pending?: PendingVersion): Promise<{ puts: number; deletes: number } | 'not configured'> {
     if (!config.keyValueStoreArn || !deps.keyValueStore) return 'not configured';
     const kvs = deps.keyValueStore;
     const arn = config.keyValueStoreArn;
-    const desired = buildNextLessonMap(await listCourseLessons(deps.dynamo, table, courseId)).data;
+    const desired = buildNextLessonMap(await listCourseLessons(deps.dynamo, table, courseId), pending ? { pending } : {}).data;
     for (let attempt = 1; ; attempt++) {
       const { ETag } = await kvs.send(new DescribeKeyValueStoreCommand({ KvsARN: arn }));
       const current = new Map<string, string>();
@@ -301,6 +301,9 @@ export function createCompletionHandler(config: CompletionHandlerConfig, deps: C
     }
     const durationMs = Math.max(0, ...change.outputGroups.flatMap((g) => g.outputs.map((o) => o.durationInMs ?? 0)));
 
+    // The edge serves only the versions the KeyValueStore lists: list this one before a master
+    // names it (a store that is not configured serves nothing under /courses/ anyway).
+    const listed = await syncNextLessons(change.courseId, { courseId: change.courseId, lessonId: change.lessonId, version: change.version });
     // Last media write: the lesson becomes playable in its new version here, and only here.
     const manifestKey = `${prefix}/master.m3u8`;
     await deps.s3.send(
@@ -313,13 +316,15 @@ export function createCompletionHandler(config: CompletionHandlerConfig, deps: C
       }),
     );
     await markPublished(deps.dynamo, table, change.courseId, change.lessonId, {
+      version: change.version,
       manifestKey,
       durationSeconds: Math.round(durationMs) / 1000,
       renditions: rewritten.renditions,
       ...(poster !== undefined ? { posterKey: poster } : {}),
       ...(rewritten.thumbnails !== undefined ? { thumbnailsKey: `${prefix}/${rewritten.thumbnails}` } : {}),
     });
-    const kvs = await syncNextLessons(change.courseId);
+    const synced = await syncNextLessons(change.courseId);
+    const kvs = listed === 'not configured' || synced === 'not configured' ? synced : { puts: listed.puts + synced.puts, deletes: listed.deletes + synced.deletes };
     log({ msg: 'lesson published', courseId: change.courseId, lessonId: change.lessonId, jobId: change.jobId, version: change.version, kvs });
     return { outcome: 'published', manifestKey, kvs };
   }

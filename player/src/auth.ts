@@ -173,9 +173,13 @@ export function tokenProvider(configPromise: Promise<AuthConfig>): (options?: { 
   };
 }
 
-/** Forgets the tokens; the Hosted UI's /logout ends the IdP session too. */
-export function signOut(config: AuthConfig, returnTo = `${location.origin}/watch/`): void {
+/**
+ * Forgets the tokens; the Hosted UI's /logout ends the IdP session too. `endSessions` runs first
+ * (the player clearing its media cookies), bounded so a dead edge cannot keep a student signed in.
+ */
+export async function signOut(config: AuthConfig, returnTo = `${location.origin}/watch/`, endSessions?: () => Promise<void>): Promise<void> {
   saveTokens(null);
+  if (endSessions) await Promise.race([endSessions().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000))]);
   const url = new URL('/logout', config.idpUrl);
   url.search = new URLSearchParams({ client_id: config.clientId, logout_uri: returnTo }).toString();
   location.assign(url.href);

@@ -538,6 +538,13 @@ export class LecternPlayerElement extends HTMLElement {
     }
   }
 
+  /** Signing out: playback stops and the media sessions end at the edge, not when they lapse. */
+  async endSessions(): Promise<void> {
+    this.wantsPlay = false;
+    this.video?.pause();
+    await this.engine?.endSessions();
+  }
+
   pause(): void {
     this.wantsPlay = false;
     this.video?.pause();

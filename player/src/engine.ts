@@ -16,6 +16,7 @@ import { createLoaderClass } from './hls-loader.ts';
 import { imageStreamThumbnails, parseMaster, parseMedia, segmentAt, SESSION_DATA_IDS, type MasterPlaylist, type MediaPlaylist, type SubtitleRendition } from './m3u8.ts';
 import { loadHls, playbackPath } from './platform.ts';
 import { PrefetchCache, text } from './prefetch.ts';
+import { renewAtMs } from './session-renewal.ts';
 import { canonicalUrl, Session, Transport, type Fetched, type SessionInfo, type SessionModeSetting, type TokenProvider } from './session.ts';
 import { parseVtt, thumbnailIndex, vttThumbnails, type Thumbnail } from './vtt.ts';
 
@@ -135,16 +136,19 @@ export class Engine {
       });
       transport = new Transport(session);
       this.transports.set(courseId, transport);
-      if (session.expiresAt) this.scheduleRefresh(courseId, { expiresAt: session.expiresAt, query: '' });
+      if (session.current) this.scheduleRefresh(courseId, session.current);
     }
     return transport;
   }
 
-  /** Renews the session a minute before it lapses, so a long lesson never meets a 403 at all. */
+  /**
+   * Renews the session at a fixed share of its (short) life, so a lesson never meets a 403 and
+   * a revoked enrollment shows its message at the first renewal after it (session-renewal.ts).
+   */
   private scheduleRefresh(courseId: string, info: SessionInfo): void {
     if (this.attached && this.attached.lesson.courseId !== courseId) return;
     clearTimeout(this.refreshTimer);
-    const ms = Math.max(5_000, info.expiresAt * 1000 - Date.now() - 60_000);
+    const ms = Math.max(1_000, renewAtMs(info) - Date.now());
     this.refreshTimer = setTimeout(() => {
       if (typeof document !== 'undefined' && document.visibilityState === 'hidden' && this.options.video.paused) return;
       this.transport(courseId).session.refresh('scheduled').catch((error: unknown) => this.options.events.error(toPlayerError(error), true));
@@ -588,6 +592,18 @@ export class Engine {
     this.levelList = [];
     this.attached = null;
     this.attaching = null;
+  }
+
+  /**
+   * Signing out: stop playback and renewals, and have the edge clear every course's cookies
+   * (DELETE /auth/session) and this tab forget each stored signed query.
+   */
+  async endSessions(): Promise<void> {
+    clearTimeout(this.refreshTimer);
+    this.detach();
+    const transports = [...this.transports.values()];
+    this.transports.clear();
+    await Promise.all(transports.map((t) => t.session.clear()));
   }
 
   destroy(): void {

@@ -6,6 +6,7 @@
  * session once and retries.
  */
 import { PlayerError } from './errors.ts';
+import { mustRenewMarginSeconds } from './session-renewal.ts';
 
 export type SessionMode = 'cookies' | 'signed-query';
 /** `auto`: cookies, falling back to the signed query when a fresh session's cookies are not sent. */
@@ -14,8 +15,10 @@ export type SessionModeSetting = SessionMode | 'auto';
 export type TokenProvider = (options?: { forceRefresh?: boolean }) => Promise<string | null | undefined>;
 
 export interface SessionInfo {
-  /** Epoch seconds. */
+  /** Epoch seconds on this machine's clock (the edge's `expiresIn` added on receipt). */
   readonly expiresAt: number;
+  /** Seconds the session was granted for: renewal is scheduled as a share of it. */
+  readonly lifetimeSeconds: number;
   /** Policy=...&Signature=...&Key-Pair-Id=... */
   readonly query: string;
 }
@@ -78,8 +81,8 @@ export class Session {
     try {
       const raw = options.storage?.getItem(storageKey(this.origin, this.courseId));
       const saved = raw ? (JSON.parse(raw) as StoredSession) : null;
-      if (saved && typeof saved.expiresAt === 'number' && typeof saved.query === 'string' && this.fresh(saved)) {
-        this.info = { expiresAt: saved.expiresAt, query: saved.query };
+      if (saved && typeof saved.expiresAt === 'number' && typeof saved.lifetimeSeconds === 'number' && typeof saved.query === 'string' && this.fresh(saved)) {
+        this.info = { expiresAt: saved.expiresAt, lifetimeSeconds: saved.lifetimeSeconds, query: saved.query };
         if (options.mode === 'auto' && saved.mode === 'signed-query') this.modeValue = 'signed-query';
       }
     } catch {
@@ -95,8 +98,14 @@ export class Session {
     return this.info?.expiresAt;
   }
 
-  private fresh(info: SessionInfo, marginSeconds = 30): boolean {
-    return info.expiresAt - marginSeconds > this.now() / 1000;
+  /** The session at hand (restored from storage or fetched), if any. */
+  get current(): SessionInfo | null {
+    return this.info;
+  }
+
+  /** Good enough to start a request on: not in the last share of its life (session-renewal.ts). */
+  private fresh(info: SessionInfo): boolean {
+    return info.expiresAt - mustRenewMarginSeconds(info.lifetimeSeconds) > this.now() / 1000;
   }
 
   /** A session that is still valid, without a request when we have one. */
@@ -130,9 +139,12 @@ export class Session {
         if (attempt < 1) continue;
         throw new PlayerError('network', `session: ${(error as Error).message}`);
       }
-      const body = (await response.json().catch(() => ({}))) as { expiresAt?: number; query?: string; error?: { code?: string } };
+      const body = (await response.json().catch(() => ({}))) as { expiresAt?: number; expiresIn?: number; query?: string; error?: { code?: string } };
       if (response.ok && typeof body.expiresAt === 'number' && typeof body.query === 'string') {
-        const info: SessionInfo = { expiresAt: body.expiresAt, query: body.query };
+        // The edge's expiresIn, counted on our own clock: a wrong clock here cannot make a
+        // session look fresher (or staler) than the edge made it.
+        const lifetimeSeconds = typeof body.expiresIn === 'number' && body.expiresIn > 0 ? body.expiresIn : Math.max(1, body.expiresAt - this.now() / 1000);
+        const info: SessionInfo = { expiresAt: this.now() / 1000 + lifetimeSeconds, lifetimeSeconds, query: body.query };
         this.info = info;
         this.save();
         this.options.onRefresh?.(info, reason);

@@ -54,7 +54,7 @@ function renderAccount(): void {
   const out = document.createElement('button');
   out.type = 'button';
   out.textContent = 'Sign out';
-  out.addEventListener('click', () => void configPromise.then((c) => signOut(c)));
+  out.addEventListener('click', () => void configPromise.then((c) => signOut(c, undefined, () => player.endSessions())));
   account.append(`${who} `, out);
 }
 

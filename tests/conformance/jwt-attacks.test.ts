@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadIdpKeys } from '../../local/idp.ts';
@@ -110,9 +110,30 @@ describe('a session request with a forged or broken Cognito token', () => {
     await expectRefused(`${h}.${other}.${s}`, 'ERR_TOKEN_SIGNATURE');
   });
 
-  it('refuses expired tokens beyond the clock skew, and accepts them within it', async () => {
+  it('refuses expired tokens, within the clock skew too: a session never outlives its token', async () => {
     await expectRefused(await system.token('student@example.com', { ttlSeconds: -120 }), 'ERR_TOKEN_EXPIRED');
-    expect((await system.session(await system.token('student@example.com', { ttlSeconds: -20 }), 'demo')).response.status).toBe(200);
+    await expectRefused(await system.token('student@example.com', { ttlSeconds: -20 }), 'ERR_TOKEN_EXPIRED');
+  });
+
+  it('refuses two Authorization headers through the distribution, the genuine one first, with no cookie', async () => {
+    const genuine = await system.token('student@example.com');
+    const url = new URL(system.url);
+    const body = JSON.stringify({ courseId: 'demo' });
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => {
+        socket.write(
+          `POST /auth/session HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${genuine}\r\nAuthorization: Bearer junk\r\n` +
+            `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      });
+      let answer = '';
+      socket.on('data', (d) => (answer += d.toString()));
+      socket.on('end', () => resolve(answer));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 401 /);
+    expect(raw).toContain('ERR_TOKEN_MALFORMED');
+    expect(raw.toLowerCase()).not.toContain('set-cookie');
   });
 
   it('refuses a token without exp', async () => {
@@ -122,6 +143,19 @@ describe('a session request with a forged or broken Cognito token', () => {
 
   it('refuses a token that is not valid yet (nbf in the future)', async () => {
     await expectRefused(forge({ alg: 'RS256', kid }, { ...claims(), nbf: Math.floor(Date.now() / 1000) + 600 }, rs256()), 'ERR_TOKEN_NOT_YET_VALID');
+  });
+
+  it('refuses a token issued further ahead than the clock skew, and accepts one within it', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await expectRefused(forge({ alg: 'RS256', kid }, { ...claims(), iat: now + 600, exp: now + 600 + 3600 }, rs256()), 'ERR_TOKEN_NOT_YET_VALID');
+    expect((await system.session(forge({ alg: 'RS256', kid }, { ...claims(), iat: now + 20, exp: now + 3600 }, rs256()), 'demo')).response.status).toBe(200);
+  });
+
+  it('refuses lifetimes no Cognito app client grants: ten years, until 1e308, a fraction of a second, a day and a second', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const exp of [now + 10 * 365 * 86_400, 1e308, now + 3600.5, now + 86_401]) {
+      await expectRefused(forge({ alg: 'RS256', kid }, { ...claims(), iat: now, exp }, rs256()), 'ERR_TOKEN_LIFETIME');
+    }
   });
 
   it('refuses another issuer, another client, and another token_use', async () => {

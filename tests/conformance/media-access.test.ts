@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieHeader, startTestSystem, type TestSystem } from '../support/local-system.ts';
 
@@ -26,13 +28,25 @@ const now = () => Math.floor(Date.now() / 1000);
 
 describe('media under /courses/ with the cookies from /auth/session', () => {
   it('lets the student fetch the playlist, the init segment and a segment of the enrolled course', async () => {
-    for (const path of ['/courses/demo/lesson-1/master.m3u8', '/courses/demo/lesson-1/720p/init.mp4', '/courses/demo/lesson-1/720p/segment_00001.m4s', '/courses/demo/lesson-2/master.m3u8']) {
+    for (const path of ['/courses/demo/lesson-1/master.m3u8', '/courses/demo/lesson-1/v0mwq9a000-0000/720p/init.mp4', '/courses/demo/lesson-1/v0mwq9a000-0000/720p/segment_00001.m4s', '/courses/demo/lesson-2/master.m3u8']) {
       const response = await system.fetch(path, { cookie: demoCookie });
       expect(response.status, path).toBe(200);
     }
     const playlist = await system.fetch('/courses/demo/lesson-1/master.m3u8', { cookie: demoCookie });
     expect(playlist.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
     expect(await playlist.text()).toContain('#EXTM3U');
+  });
+
+  it('serves no version folder the lesson map does not list, even to an enrolled student', async () => {
+    // An old or half-made version left in the bucket: its files exist, the edge refuses them.
+    const old = 'courses/demo/lesson-1/v0mwq8a000-0000/720p/segment_00001.m4s';
+    await mkdir(dirname(join(system.mediaRoot, old)), { recursive: true });
+    await writeFile(join(system.mediaRoot, old), 'old bytes');
+    const response = await system.fetch(`/${old}`, { cookie: demoCookie });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-lectern-error')).toBe('ERR_VERSION_NOT_SERVED');
+    expect(await response.text()).not.toContain('old bytes');
+    expect((await system.fetch(`/${old}?${demoQuery}`)).status).toBe(404);
   });
 
   it('opens nothing in another course, even when the cookies are sent there by hand', async () => {
@@ -113,7 +127,7 @@ describe('media under /courses/ with the cookies from /auth/session', () => {
   });
 
   it('serves byte ranges with 206 and answers 416 past the end', async () => {
-    const path = '/courses/demo/lesson-1/720p/segment_00001.m4s';
+    const path = '/courses/demo/lesson-1/v0mwq9a000-0000/720p/segment_00001.m4s';
     const partial = await system.fetch(path, { cookie: demoCookie, headers: { range: 'bytes=0-9' } });
     expect(partial.status).toBe(206);
     expect(partial.headers.get('content-range')).toMatch(/^bytes 0-9\/\d+$/);

@@ -31,7 +31,10 @@ describe('POST /auth/session', () => {
     const policy = JSON.parse(Buffer.from(body.signedQuery.Policy.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'), 'base64').toString());
     expect(policy.Statement[0].Resource).toBe(`https://${system.host}/courses/demo/*`);
     expect(policy.Statement[0].Condition.DateLessThan['AWS:EpochTime']).toBe(body.expiresAt);
-    expect(body.expiresAt).toBeGreaterThanOrEqual(before + 7200);
+    // Short on purpose: the session lifetime is the revocation bound (default 50 s).
+    expect(body.expiresAt).toBeGreaterThanOrEqual(before + 50);
+    expect(body.expiresAt).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 50);
+    expect(body.expiresIn).toBeLessThanOrEqual(50);
     expect(body.query).toBe(`Policy=${encodeURIComponent(body.signedQuery.Policy)}&Signature=${encodeURIComponent(body.signedQuery.Signature)}&Key-Pair-Id=${system.keyPair.keyPairId}`);
   });
 

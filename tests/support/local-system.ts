@@ -21,12 +21,15 @@ export interface TestSystem extends LocalSystem {
   enroll(email: string, courseId: string): Promise<void>;
 }
 
+/** The version folder the stand-in media sit in, listed as served in the lesson map. */
+export const TEST_VERSION = 'v0mwq9a000-0000';
+
 /** Small stand-in media: access control does not care what the bytes are. */
 export const MEDIA_FILES = [
   'courses/demo/lesson-1/master.m3u8',
-  'courses/demo/lesson-1/720p/playlist.m3u8',
-  'courses/demo/lesson-1/720p/init.mp4',
-  'courses/demo/lesson-1/720p/segment_00001.m4s',
+  `courses/demo/lesson-1/${TEST_VERSION}/720p/playlist.m3u8`,
+  `courses/demo/lesson-1/${TEST_VERSION}/720p/init.mp4`,
+  `courses/demo/lesson-1/${TEST_VERSION}/720p/segment_00001.m4s`,
   'courses/demo/lesson-2/master.m3u8',
   'courses/second/lesson-1/master.m3u8',
   'courses/12/lesson-1/master.m3u8',
@@ -41,7 +44,7 @@ export async function startTestSystem(options: Partial<LocalSystemOptions> = {})
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, key.endsWith('.m3u8') ? `#EXTM3U\n# ${key}\n` : Buffer.from(`bytes of ${key} `.repeat(64)));
   }
-  await writeFile(system.kvsFile, JSON.stringify({ data: [{ key: 'demo/lesson-1', value: 'lesson-2' }] }));
+  await writeFile(system.kvsFile, JSON.stringify({ data: [{ key: 'demo/lesson-1', value: 'lesson-2' }, { key: 'demo/lesson-1/versions', value: TEST_VERSION }] }));
   const dynamo = dynamoClient({ region: LOCAL_REGION, endpoint: system.dynamoEndpoint });
   const privateKey = readFileSync(system.keyPair.privateKeyPath, 'utf8');
 

@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Session } from './session.ts';
+import { mustRenewMarginSeconds, renewAtMs, renewalsPerHour } from './session-renewal.ts';
+
+describe('when a short media session is renewed', () => {
+  it('renews at 60 % of its life and only blocks requests in the last 20 %', () => {
+    const received = 1_000_000;
+    expect(renewAtMs({ expiresAt: received + 50, lifetimeSeconds: 50 })).toBe((received + 30) * 1000);
+    expect(mustRenewMarginSeconds(50)).toBe(10);
+    expect(mustRenewMarginSeconds(5)).toBe(2);
+    expect(mustRenewMarginSeconds(7200)).toBe(30);
+  });
+
+  it('costs 120 issuer calls per student-hour at the default 50 s', () => {
+    expect(renewalsPerHour(50)).toBe(120);
+  });
+});
+
+describe('a Session counts the edge expiry on its own clock', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  function edge(expiresIn: number, serverSkewSeconds: number) {
+    const calls: string[] = [];
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+      calls.push(`${init.method} ${url}`);
+      const serverNow = Math.floor(clock / 1000) + serverSkewSeconds;
+      return new Response(JSON.stringify({ expiresAt: serverNow + expiresIn, expiresIn, query: `Policy=p${calls.length}` }), { status: 200 });
+    });
+    return calls;
+  }
+  let clock = Date.parse('2026-12-03T10:00:00Z');
+
+  it('keeps a 50 s session for 40 s, then fetches a new one, however wrong the edge clock is from ours', async () => {
+    const calls = edge(50, 3_600);
+    const session = new Session({ origin: 'https://cdn.example', courseId: 'demo', getToken: async () => 't', mode: 'cookies', now: () => clock });
+    const first = await session.ensure();
+    expect(first.lifetimeSeconds).toBe(50);
+    expect(first.expiresAt).toBe(clock / 1000 + 50);
+    clock += 39_000;
+    expect(await session.ensure()).toBe(first);
+    expect(calls).toHaveLength(1);
+    clock += 2_000;
+    const second = await session.ensure();
+    expect(calls).toHaveLength(2);
+    expect(second.query).toBe('Policy=p2');
+  });
+
+  it('does not restore a stored session from before lifetimes were recorded', () => {
+    const store = new Map<string, string>([['lectern:session:https://cdn.example:demo', JSON.stringify({ expiresAt: clock / 1000 + 7000, query: 'Policy=old', mode: 'cookies' })]]);
+    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) };
+    const session = new Session({ origin: 'https://cdn.example', courseId: 'demo', getToken: async () => 't', mode: 'cookies', storage, now: () => clock });
+    expect(session.current).toBeNull();
+  });
+});
