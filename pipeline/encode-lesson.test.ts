@@ -231,18 +231,21 @@ describe('encodeLesson: a real encode of a 6 s clip', () => {
 
 describe('encodeLesson: ordering and the next-lesson map', () => {
   it('appends by default and places a lesson with --after, rewriting the map each time', async () => {
-    await encodeLesson(options({ lessonId: 'lesson-2' }));
-    const map1 = JSON.parse(await readFile(nextLessonMapPath(dataDir), 'utf8'));
-    expect(map1).toEqual({ data: [{ key: 'demo/lesson-1', value: 'lesson-2' }] });
+    const readMap = async () => JSON.parse(await readFile(nextLessonMapPath(dataDir), 'utf8')) as { data: { key: string; value: string }[] };
+    const next = (map: { data: { key: string; value: string }[] }) => map.data.filter((d) => !d.key.endsWith('/versions'));
+    const second = await encodeLesson(options({ lessonId: 'lesson-2' }));
+    const map1 = await readMap();
+    expect(next(map1)).toEqual([{ key: 'demo/lesson-1', value: 'lesson-2' }]);
+    // The edge serves the version master.m3u8 names, and no other.
+    expect(map1.data.find((d) => d.key === 'demo/lesson-2/versions')?.value).toBe(second.version);
 
-    await encodeLesson(options({ lessonId: 'lesson-1b', after: 'lesson-1', title: 'Between' }));
-    const map2 = JSON.parse(await readFile(nextLessonMapPath(dataDir), 'utf8'));
-    expect(map2).toEqual({
-      data: [
-        { key: 'demo/lesson-1', value: 'lesson-1b' },
-        { key: 'demo/lesson-1b', value: 'lesson-2' },
-      ],
-    });
+    const between = await encodeLesson(options({ lessonId: 'lesson-1b', after: 'lesson-1', title: 'Between' }));
+    const map2 = await readMap();
+    expect(next(map2)).toEqual([
+      { key: 'demo/lesson-1', value: 'lesson-1b' },
+      { key: 'demo/lesson-1b', value: 'lesson-2' },
+    ]);
+    expect(map2.data.find((d) => d.key === 'demo/lesson-1b/versions')?.value).toBe(between.version);
     expect((await readdir(join(dataDir, 'kvs'))).sort()).toEqual(['next-lesson.json']);
   });
 

@@ -210,7 +210,7 @@ function courseIdFrom(req: Pick<IssuerRequest, 'body' | 'query'>): string | Lect
     } catch {
       return new LecternError('ERR_BAD_BODY');
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !('courseId' in parsed)) {
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.hasOwn(parsed, 'courseId')) {
       return new LecternError('ERR_BAD_BODY');
     }
     candidate = (parsed as { courseId: unknown }).courseId;
