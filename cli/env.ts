@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
+import { DEFAULT_DATA_DIR } from '../local/data-paths.ts';
 
 /** The local data folder: LECTERN_DATA, default `.lectern` in the current directory. */
 export function dataDirFromEnv(): string {
-  return resolve(process.env['LECTERN_DATA'] ?? '.lectern');
+  return resolve(process.env['LECTERN_DATA'] ?? DEFAULT_DATA_DIR);
 }
 
 /** PORT, default 8787; a clear error for anything that is not a port. */

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dataPaths } from '../local/data-paths.ts';
 import { createLocalIdp, loadIdpKeys } from '../local/idp.ts';
 import { LOCAL_ISSUER } from '../local/stack-config.ts';
 import { DEFAULT_PORT } from '../local/start.ts';
@@ -17,7 +17,7 @@ export async function tokenCommand(argv: readonly string[]): Promise<number> {
     if (!Number.isInteger(ttlSeconds) || Math.abs(ttlSeconds) > 31_536_000) throw new UsageError('--ttl must be a whole number of seconds (negative for an expired token)');
   }
   const dataDir = dataDirFromEnv();
-  const runtimeFile = join(dataDir, 'runtime.json');
+  const runtimeFile = dataPaths(dataDir).runtime;
   // The running IdP's URL; before the first start, the default port's. Its tokens carry the
   // local stack's Cognito issuer, which the deployed issuer is pinned to.
   const idpUrl = existsSync(runtimeFile)

@@ -5,6 +5,7 @@
  * protection, edge code, error responses, CORS and the key group cannot drift between laptop
  * and AWS.
  */
+import { wildcardMatch } from './wildcard.ts';
 
 export type Protection =
   /** Anyone. */
@@ -189,8 +190,7 @@ export function assertCorsOrigin(origin: string): void {
  */
 export function matchesPathPattern(pattern: string, path: string): boolean {
   const anchored = pattern === '*' || pattern.startsWith('/') ? pattern : `/${pattern}`;
-  const regex = new RegExp('^' + anchored.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 's');
-  return regex.test(path);
+  return wildcardMatch(anchored, path);
 }
 
 export function behaviorFor(spec: DistributionSpec, path: string): Behavior {

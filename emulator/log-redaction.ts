@@ -5,6 +5,8 @@
  * own sink), so a pasted log or a CI artifact never carries a working signed URL, session
  * cookie or token. What is no credential stays readable: `Expires`, paths, error codes.
  */
+import { SIGNED_URL_PARAMS } from '../edge/signed-url.ts';
+
 export const REDACTED = '[redacted]';
 
 /**
@@ -12,7 +14,7 @@ export const REDACTED = '[redacted]';
  * (`Expires` is only a time), OAuth 2.0 codes and tokens, SigV4 presigned-URL parameters.
  */
 const SECRET_PARAMETERS = [
-  'Policy', 'Signature', 'Key-Pair-Id',
+  ...SIGNED_URL_PARAMS.filter((name) => name !== 'Expires' && name !== 'Hash-Algorithm'),
   'code', 'code_verifier', 'id_token', 'access_token', 'refresh_token', 'token', 'client_secret',
   'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token',
 ];

@@ -20,9 +20,6 @@ export const MANAGED_CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
  */
 export const MANAGED_ORIGIN_REQUEST_CORS_S3 = '88a5eaf4-2fd4-4709-b370-b4c650ea3fcf';
 
-/** Query parameters of a CloudFront signed URL: they must never split the cache. */
-export const SIGNED_URL_PARAMETERS = ['Expires', 'Policy', 'Signature', 'Key-Pair-Id', 'Hash-Algorithm'] as const;
-
 export type CachePolicyPlan =
   | { readonly kind: 'managed'; readonly id: string; readonly label: string }
   | { readonly kind: 'custom'; readonly args: Omit<aws.cloudfront.CachePolicyArgs, 'name'>; readonly label: string };

@@ -6,7 +6,8 @@
 import type { JSONWebKeySet } from 'jose';
 import { parseIssuerConfig, type IssuerConfig } from '../edge/cookie-issuer/config.ts';
 import type { DistributionSpec } from '../edge/distribution-spec.ts';
-import { cognitoIssuer, viewerHosts, type StackConfig } from './stack-config.ts';
+import { viewerHosts, type StackConfig } from './stack-config.ts';
+import { tokenSettingsFor } from './token-settings.ts';
 
 export interface IssuerConfigInputs {
   readonly config: StackConfig;
@@ -25,10 +26,7 @@ export interface IssuerConfigInputs {
 export function issuerConfigFor(inputs: IssuerConfigInputs): IssuerConfig {
   const { config, spec } = inputs;
   return parseIssuerConfig({
-    issuer: cognitoIssuer(config),
-    clientIds: config.cognito.clientIds,
-    tokenUse: config.cognito.tokenUse,
-    jwks: inputs.jwks,
+    ...tokenSettingsFor(config, inputs.jwks),
     enrollments: { region: config.region, tableName: inputs.enrollmentsTable },
     // GET /auth/lessons/<course>/<lesson> reads lesson status. By default the upload trigger
     // encodes every upload and the issuer requests nothing; in on-demand mode it invokes the

@@ -6,7 +6,8 @@
 import type { JSONWebKeySet } from 'jose';
 import type { DistributionSpec } from '../edge/distribution-spec.ts';
 import { parseProgressApiConfig, type ProgressApiConfig } from '../edge/progress-api/config.ts';
-import { cognitoIssuer, viewerHosts, type StackConfig } from './stack-config.ts';
+import { viewerHosts, type StackConfig } from './stack-config.ts';
+import { tokenSettingsFor } from './token-settings.ts';
 
 export interface ProgressApiConfigInputs {
   readonly config: StackConfig;
@@ -21,10 +22,7 @@ export function progressApiConfigFor(inputs: ProgressApiConfigInputs): ProgressA
   const { config, spec } = inputs;
   return parseProgressApiConfig({
     // The same pool, clients and token kinds the cookie issuer accepts.
-    issuer: cognitoIssuer(config),
-    clientIds: config.cognito.clientIds,
-    tokenUse: config.cognito.tokenUse,
-    jwks: inputs.jwks,
+    ...tokenSettingsFor(config, inputs.jwks),
     scheme: 'https',
     // The same Hosts as the cookie issuer: the stack's viewer origins (by default the custom
     // domain); with none, the Host CloudFront passes.

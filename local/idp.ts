@@ -2,9 +2,9 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
 import { DEMO_USERS, demoUser, type DemoUser } from './demo-data.ts';
+import { dataPaths } from './data-paths.ts';
 
 /**
  * A local identity provider shaped like a Cognito user pool: an issuer URL that ends in the
@@ -27,7 +27,7 @@ export interface IdpKeys {
 
 /** The signing key lives in `<dataDir>/keys/idp-signing.jwk.json`, made on first use. */
 export async function loadIdpKeys(dataDir: string): Promise<IdpKeys> {
-  const file = join(dataDir, 'keys', 'idp-signing.jwk.json');
+  const { idpSigningKey: file, keys } = dataPaths(dataDir);
   if (existsSync(file)) {
     const privateJwk = JSON.parse(await readFile(file, 'utf8')) as JWK;
     const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = privateJwk;
@@ -37,7 +37,7 @@ export async function loadIdpKeys(dataDir: string): Promise<IdpKeys> {
   const privateJwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(privateJwk);
   Object.assign(privateJwk, { kid, alg: 'RS256', use: 'sig' });
-  await mkdir(join(dataDir, 'keys'), { recursive: true });
+  await mkdir(keys, { recursive: true });
   await writeFile(file, JSON.stringify(privateJwk), { mode: 0o600 });
   return loadIdpKeys(dataDir);
 }

@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dataPaths } from './data-paths.ts';
 
 export interface CloudFrontKeyPair {
   /** Like a CloudFront public key id: `K` and 13 base32 characters, derived from the key. */
@@ -22,9 +22,7 @@ export function keyPairIdFor(publicKeyPem: string): string {
 
 /** The local distribution's signing key pair, in `<dataDir>/keys/` as PEM (made on first run). */
 export async function loadCloudFrontKeyPair(dataDir: string): Promise<CloudFrontKeyPair> {
-  const dir = join(dataDir, 'keys');
-  const privateKeyPath = join(dir, 'cloudfront-private.pem');
-  const publicKeyPath = join(dir, 'cloudfront-public.pem');
+  const { keys: dir, cloudFrontPrivateKey: privateKeyPath, cloudFrontPublicKey: publicKeyPath } = dataPaths(dataDir);
   if (!existsSync(privateKeyPath)) {
     await mkdir(dir, { recursive: true });
     const { privateKey, publicKey } = generateKeyPairSync('rsa', {

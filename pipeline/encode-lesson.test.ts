@@ -202,7 +202,7 @@ describe('encodeLesson: a real encode of a 6 s clip', () => {
     expect(vtt).toContain('00:00:05.000 --> 00:00:06.000\nthumbs-000.jpg#xywh=800,0,160,90');
     expect(result.posterKey).toBe(`courses/demo/lesson-1/${result.version}/poster.jpg`);
     expect(result.thumbnailsKey).toBe(`courses/demo/lesson-1/${result.version}/thumbs.vtt`);
-    // The master names both, relative to itself, for the player (lesson-session-data.ts).
+    // The master names both, relative to itself, for the player (hls/session-data.ts).
     expect(masterText).toContain(`#EXT-X-SESSION-DATA:DATA-ID="com.lectern.poster",VALUE="${result.version}/poster.jpg"`);
     expect(masterText).toContain(`#EXT-X-SESSION-DATA:DATA-ID="com.lectern.thumbnails",VALUE="${result.version}/thumbs.vtt"`);
   });

@@ -13,6 +13,19 @@ export type PipelineErrorKind =
   | 'record' // the media is published but the lesson record or next-lesson map update failed
   | 'tools'; // ffmpeg/ffprobe not found
 
+/**
+ * Every errorKind a lesson record can hold (markFailed): a PipelineError's kind, or one of the
+ * AWS path's (pipeline/aws), where a MediaConvert job fails instead of a local encode.
+ */
+export type LessonErrorKind =
+  | PipelineErrorKind
+  | 'submit' // the upload trigger could not submit the MediaConvert job
+  | 'mediaconvert-input' // MediaConvert could not read the input (error 1010-1099, 1404)
+  | 'mediaconvert' // MediaConvert failed for another reason
+  | 'canceled' // the MediaConvert job was canceled
+  | 'publish' // MediaConvert finished but its output could not be published
+  | 'unknown'; // a failure that is no PipelineError
+
 export class PipelineError extends Error {
   readonly kind: PipelineErrorKind;
   constructor(kind: PipelineErrorKind, message: string, options?: { cause?: unknown }) {

@@ -1,133 +1,33 @@
 /**
- * Lesson records (DynamoDB lessons table) and the next-lesson map the viewer-request function
- * reads. Pure parts: placing a lesson in a course's order, building the map. I/O parts: thin
- * DynamoDB calls (the same code talks to dynalite and DynamoDB) and the atomic map write.
+ * The next-lesson map the viewer-request function reads, and where a lesson goes in its
+ * course: pipeline logic over lesson records. The record itself (type, key, codec, reads,
+ * writes, the encode claim) lives in tables/ and is re-exported here for the pipeline's callers.
  */
-import { formatVersions, isVersionName, REPLACED_VERSION_GRACE_SECONDS, versionsKey, type ServedVersion } from '../edge/lesson-versions.ts';
-import {
-  GetItemCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { formatVersions, REPLACED_VERSION_GRACE_SECONDS, versionsKey, type ServedVersion } from '../edge/lesson-versions.ts';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { TABLES, tableName } from '../tables/schema.ts';
+import { releaseEncodeClaim as releaseClaim } from '../tables/lesson-claims.ts';
+import { setLessonOrder, writeBeforeEncode } from '../tables/lesson-writes.ts';
+import { listCourseLessons, publishedVersionOf, scanLessonsForMap, type LessonRecord } from '../tables/lessons.ts';
 import { PipelineError } from './errors.ts';
 import { writeFileAtomic } from './master-playlist.ts';
 
-export type LessonStatus = 'pending' | 'encoding' | 'published' | 'failed';
-
-export interface RenditionSummary {
-  readonly name: string;
-  readonly width: number;
-  readonly height: number;
-  readonly bandwidth: number;
-}
-
-export interface LessonRecord {
-  readonly courseId: string;
-  readonly lessonId: string;
-  readonly order: number;
-  readonly title: string;
-  readonly status: LessonStatus;
-  readonly manifestKey?: string;
-  readonly durationSeconds?: number;
-  readonly renditions?: readonly RenditionSummary[];
-  readonly posterKey?: string;
-  readonly thumbnailsKey?: string;
-  readonly updatedAt?: string;
-  /** What went wrong (for the course team: may name files and tools). */
-  readonly error?: string;
-  /** A PipelineErrorKind (or `mediaconvert-<code>` on AWS): what a student-facing message is chosen by. */
-  readonly errorKind?: string;
-  /** Where the source is: `uploads/<courseId>/<lessonId>/<file>` in the uploads folder (local) or bucket (AWS). */
-  readonly sourceKey?: string;
-  /** `<bytes>:<mtimeMs>` of the source the published version was made from (migrate skips on a match). */
-  readonly sourceFingerprint?: string;
-  /** When an on-demand encode was last requested (ISO): an `encoding` claim older than the stale window can be retaken. */
-  readonly encodeRequestedAt?: string;
-  /** MediaConvert job id of the encode in flight (AWS). */
-  readonly jobId?: string;
-  /** S3 sequencer of the last upload event handled (AWS): older or repeated events are skipped. */
-  readonly uploadSequencer?: string;
-  /** The version folder master.m3u8 names: the only one served (edge/lesson-versions.ts). */
-  readonly publishedVersion?: string;
-  /** The version a republish replaced, served until `replacedUntil` (epoch seconds). */
-  readonly replacedVersion?: string;
-  readonly replacedUntil?: number;
-}
-
-export function lessonsTable(prefix: string): string {
-  return tableName(prefix, TABLES.lessons);
-}
+export {
+  getLesson,
+  lessonFromItem as fromItem,
+  lessonsTable,
+  listCourseLessons,
+  publishedVersionOf,
+  type LessonRecord,
+  type LessonStatus,
+  type RenditionSummary,
+} from '../tables/lessons.ts';
+export { markFailed, markPublished, type PublishedFields } from '../tables/lesson-writes.ts';
+export { listInterruptedOnDemandEncodes } from '../tables/lesson-claims.ts';
 
 export function nextLessonMapPath(dataDir: string): string {
   return join(dataDir, 'kvs', 'next-lesson.json');
-}
-
-// ---------- marshalling ----------
-
-type Item = Record<string, AttributeValue>;
-
-function s(item: Item, key: string): string | undefined {
-  return item[key]?.S;
-}
-
-function n(item: Item, key: string): number | undefined {
-  const v = item[key]?.N;
-  return v === undefined ? undefined : Number(v);
-}
-
-export function fromItem(item: Item): LessonRecord {
-  const renditions = item.renditions?.L?.map((r) => {
-    const m = r.M ?? {};
-    return {
-      name: m.name?.S ?? '',
-      width: Number(m.width?.N ?? 0),
-      height: Number(m.height?.N ?? 0),
-      bandwidth: Number(m.bandwidth?.N ?? 0),
-    };
-  });
-  const record: LessonRecord = {
-    courseId: s(item, 'courseId') ?? '',
-    lessonId: s(item, 'lessonId') ?? '',
-    order: n(item, 'order') ?? 0,
-    title: s(item, 'title') ?? '',
-    status: (s(item, 'status') as LessonStatus | undefined) ?? 'pending',
-    ...(s(item, 'manifestKey') !== undefined && { manifestKey: s(item, 'manifestKey') }),
-    ...(n(item, 'durationSeconds') !== undefined && { durationSeconds: n(item, 'durationSeconds') }),
-    ...(renditions !== undefined && { renditions }),
-    ...(s(item, 'posterKey') !== undefined && { posterKey: s(item, 'posterKey') }),
-    ...(s(item, 'thumbnailsKey') !== undefined && { thumbnailsKey: s(item, 'thumbnailsKey') }),
-    ...(s(item, 'updatedAt') !== undefined && { updatedAt: s(item, 'updatedAt') }),
-    ...(s(item, 'error') !== undefined && { error: s(item, 'error') }),
-    ...(s(item, 'errorKind') !== undefined && { errorKind: s(item, 'errorKind') }),
-    ...(s(item, 'sourceKey') !== undefined && { sourceKey: s(item, 'sourceKey') }),
-    ...(s(item, 'sourceFingerprint') !== undefined && { sourceFingerprint: s(item, 'sourceFingerprint') }),
-    ...(s(item, 'encodeRequestedAt') !== undefined && { encodeRequestedAt: s(item, 'encodeRequestedAt') }),
-    ...(s(item, 'jobId') !== undefined && { jobId: s(item, 'jobId') }),
-    ...(s(item, 'uploadSequencer') !== undefined && { uploadSequencer: s(item, 'uploadSequencer') }),
-    ...(s(item, 'publishedVersion') !== undefined && { publishedVersion: s(item, 'publishedVersion') }),
-    ...(s(item, 'replacedVersion') !== undefined && { replacedVersion: s(item, 'replacedVersion') }),
-    ...(n(item, 'replacedUntil') !== undefined && { replacedUntil: n(item, 'replacedUntil') }),
-  };
-  return record;
-}
-
-function renditionsValue(renditions: readonly RenditionSummary[]): AttributeValue {
-  return {
-    L: renditions.map((r) => ({
-      M: {
-        name: { S: r.name },
-        width: { N: String(r.width) },
-        height: { N: String(r.height) },
-        bandwidth: { N: String(r.bandwidth) },
-      },
-    })),
-  };
 }
 
 // ---------- ordering (pure) ----------
@@ -175,17 +75,6 @@ export function placeLesson(existing: readonly Ordered[], lessonId: string, afte
 }
 
 // ---------- next-lesson map (pure) ----------
-
-/** The published version folder; records from before it was stored name it in their keys. */
-export function publishedVersionOf(record: Pick<LessonRecord, 'publishedVersion' | 'posterKey' | 'thumbnailsKey'> | null | undefined): string | undefined {
-  if (!record) return undefined;
-  if (record.publishedVersion !== undefined) return record.publishedVersion;
-  for (const key of [record.posterKey, record.thumbnailsKey]) {
-    const folder = key?.split('/')[3];
-    if (isVersionName(folder)) return folder;
-  }
-  return undefined;
-}
 
 /** A version about to be named by master.m3u8: served from before that write. */
 export interface PendingVersion {
@@ -256,74 +145,6 @@ export function buildNextLessonMap(lessons: readonly MapRecord[], options: { pen
 
 // ---------- DynamoDB (I/O) ----------
 
-export async function listCourseLessons(dynamo: DynamoDBClient, table: string, courseId: string): Promise<LessonRecord[]> {
-  const items = await allItems(dynamo, (ExclusiveStartKey) =>
-    new QueryCommand({
-      TableName: table,
-      KeyConditionExpression: 'courseId = :c',
-      ExpressionAttributeValues: { ':c': { S: courseId } },
-      ConsistentRead: true,
-      ExclusiveStartKey,
-    }),
-  );
-  return items.map(fromItem);
-}
-
-export async function getLesson(
-  dynamo: DynamoDBClient,
-  table: string,
-  courseId: string,
-  lessonId: string,
-): Promise<LessonRecord | null> {
-  const r = await dynamo.send(
-    new GetItemCommand({
-      TableName: table,
-      Key: { courseId: { S: courseId }, lessonId: { S: lessonId } },
-      ConsistentRead: true,
-    }),
-  );
-  return r.Item ? fromItem(r.Item) : null;
-}
-
-async function scanAllLessons(dynamo: DynamoDBClient, table: string): Promise<LessonRecord[]> {
-  const items = await allItems(dynamo, (ExclusiveStartKey) =>
-    new ScanCommand({
-      TableName: table,
-      ProjectionExpression: 'courseId, lessonId, #o, #s, publishedVersion, replacedVersion, replacedUntil, posterKey, thumbnailsKey',
-      ExpressionAttributeNames: { '#o': 'order', '#s': 'status' },
-      ConsistentRead: true,
-      ExclusiveStartKey,
-    }),
-  );
-  return items.map(fromItem);
-}
-
-/** Every item of a Query or Scan, following LastEvaluatedKey page by page. */
-async function allItems(dynamo: DynamoDBClient, page: (start: Item | undefined) => QueryCommand | ScanCommand): Promise<Item[]> {
-  const out: Item[] = [];
-  let start: Item | undefined;
-  do {
-    // Query and Scan answer the same page shape; send()'s overloads just cannot take the union.
-    const result = await dynamo.send(page(start) as QueryCommand);
-    out.push(...(result.Items ?? []));
-    start = result.LastEvaluatedKey;
-  } while (start);
-  return out;
-}
-
-async function setOrder(dynamo: DynamoDBClient, table: string, courseId: string, o: Ordered, now: string): Promise<void> {
-  await dynamo.send(
-    new UpdateItemCommand({
-      TableName: table,
-      Key: { courseId: { S: courseId }, lessonId: { S: o.lessonId } },
-      UpdateExpression: 'SET #o = :o, updatedAt = :t',
-      ConditionExpression: 'attribute_exists(lessonId)',
-      ExpressionAttributeNames: { '#o': 'order' },
-      ExpressionAttributeValues: { ':o': { N: String(o.order) }, ':t': { S: now } },
-    }),
-  );
-}
-
 export interface PrepareLessonInput {
   readonly courseId: string;
   readonly lessonId: string;
@@ -357,179 +178,37 @@ export async function prepareLesson(
   const changes = placeLesson(lessons, input.lessonId, input.after);
   const own = changes.find((c) => c.lessonId === input.lessonId);
   for (const c of changes) {
-    if (c.lessonId !== input.lessonId) await setOrder(dynamo, table, input.courseId, c, now);
+    if (c.lessonId !== input.lessonId) await setLessonOrder(dynamo, table, input.courseId, c.lessonId, c.order, now);
   }
-  const names: Record<string, string> = {};
-  const values: Record<string, AttributeValue> = { ':now': { S: now } };
-  const sets = ['updatedAt = :now'];
-  const set = (name: string, attr: string, value: AttributeValue) => {
-    names[name] = attr;
-    values[`:${attr}`] = value;
-    sets.push(`${name} = :${attr}`);
-  };
-  if (own) set('#o', 'order', { N: String(own.order) });
-  if (input.title !== undefined) set('#t', 'title', { S: input.title });
-  else if (!before) set('#t', 'title', { S: input.lessonId });
-  if (before?.status !== 'published') set('#s', 'status', { S: input.status ?? 'encoding' });
-  if (input.sourceKey !== undefined) set('#k', 'sourceKey', { S: input.sourceKey });
-  if (input.jobId !== undefined) set('#j', 'jobId', { S: input.jobId });
-  if ((input.status ?? 'encoding') === 'encoding' && input.sourceKey !== undefined) set('#q', 'encodeRequestedAt', { S: now });
-  await dynamo.send(
-    new UpdateItemCommand({
-      TableName: table,
-      Key: { courseId: { S: input.courseId }, lessonId: { S: input.lessonId } },
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
-      ExpressionAttributeValues: values,
-    }),
+  await writeBeforeEncode(
+    dynamo,
+    table,
+    input.courseId,
+    input.lessonId,
+    before,
+    {
+      ...(own && { order: own.order }),
+      ...(input.title !== undefined && { title: input.title }),
+      status: input.status ?? 'encoding',
+      ...(input.sourceKey !== undefined && { sourceKey: input.sourceKey }),
+      ...(input.jobId !== undefined && { jobId: input.jobId }),
+    },
+    now,
   );
   return before;
 }
 
-export interface PublishedFields {
-  /** The version folder the new master.m3u8 names. */
-  readonly version: string;
-  readonly manifestKey: string;
-  readonly durationSeconds: number;
-  readonly renditions: readonly RenditionSummary[];
-  /** Absent: none (an AWS job whose poster capture is missing); any previous one is removed. */
-  readonly posterKey?: string;
-  readonly thumbnailsKey?: string;
-  readonly title?: string;
-  /** See LessonRecord.sourceFingerprint. */
-  readonly sourceFingerprint?: string;
-}
-
-export async function markPublished(
-  dynamo: DynamoDBClient,
-  table: string,
-  courseId: string,
-  lessonId: string,
-  fields: PublishedFields,
-  now = new Date().toISOString(),
-): Promise<void> {
-  const values: Record<string, AttributeValue> = {
-    ':s': { S: 'published' },
-    ':m': { S: fields.manifestKey },
-    ':d': { N: String(fields.durationSeconds) },
-    ':r': renditionsValue(fields.renditions),
-    ':now': { S: now },
-  };
-  const sets = ['#s = :s', 'manifestKey = :m', 'durationSeconds = :d', 'renditions = :r', 'updatedAt = :now', 'publishedVersion = :ver'];
-  const removes = ['#e', '#ek', '#j'];
-  values[':ver'] = { S: fields.version };
-  // The version this one replaces stays readable for a while: players that loaded its master
-  // just before this publish finish their lesson (edge/lesson-versions.ts).
-  const before = publishedVersionOf(await getLesson(dynamo, table, courseId, lessonId));
-  if (before !== undefined && before !== fields.version) {
-    sets.push('replacedVersion = :pv', 'replacedUntil = :pu');
-    values[':pv'] = { S: before };
-    values[':pu'] = { N: String(Math.floor(Date.parse(now) / 1000) + REPLACED_VERSION_GRACE_SECONDS) };
-  }
-  if (fields.posterKey !== undefined) {
-    sets.push('posterKey = :p');
-    values[':p'] = { S: fields.posterKey };
-  } else removes.push('posterKey');
-  if (fields.thumbnailsKey !== undefined) {
-    sets.push('thumbnailsKey = :v');
-    values[':v'] = { S: fields.thumbnailsKey };
-  } else removes.push('thumbnailsKey');
-  const names: Record<string, string> = { '#s': 'status', '#e': 'error', '#ek': 'errorKind', '#j': 'jobId' };
-  if (fields.title !== undefined) {
-    sets.push('#t = :t');
-    names['#t'] = 'title';
-    values[':t'] = { S: fields.title };
-  }
-  if (fields.sourceFingerprint !== undefined) {
-    sets.push('#f = :f');
-    names['#f'] = 'sourceFingerprint';
-    values[':f'] = { S: fields.sourceFingerprint };
-  }
-  await dynamo.send(
-    new UpdateItemCommand({
-      TableName: table,
-      Key: { courseId: { S: courseId }, lessonId: { S: lessonId } },
-      UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }),
-  );
-}
-
-/**
- * After a failed encode: record the message. A lesson that has a published version stays
- * `published` (that version is still what students get); otherwise it becomes `failed`.
- */
-export async function markFailed(
-  dynamo: DynamoDBClient,
-  table: string,
-  courseId: string,
-  lessonId: string,
-  message: string,
-  now = new Date().toISOString(),
-  errorKind = 'unknown',
-): Promise<void> {
-  const current = await getLesson(dynamo, table, courseId, lessonId);
-  const keepPublished = current?.status === 'published';
-  await dynamo.send(
-    new UpdateItemCommand({
-      TableName: table,
-      Key: { courseId: { S: courseId }, lessonId: { S: lessonId } },
-      UpdateExpression: `SET #e = :e, #ek = :k, updatedAt = :now${keepPublished ? '' : ', #s = :s'} REMOVE #j`,
-      ExpressionAttributeNames: { '#e': 'error', '#ek': 'errorKind', '#j': 'jobId', ...(keepPublished ? {} : { '#s': 'status' }) },
-      ExpressionAttributeValues: {
-        ':e': { S: message.slice(0, 2000) },
-        ':k': { S: errorKind.slice(0, 64) },
-        ':now': { S: now },
-        ...(keepPublished ? {} : { ':s': { S: 'failed' } }),
-      },
-    }),
-  );
-}
-
 /**
  * Back to `pending` (on-demand): an `encoding` claim whose encode will never finish (the local
- * system stopped mid-encode, or the job could not be submitted). Only a lesson with a registered
- * source that is still `encoding` is touched, so a published or failed record is left alone.
+ * system stopped mid-encode, or the job could not be submitted). See tables/lesson-claims.ts.
  */
 export async function releaseEncodeClaim(dynamo: DynamoDBClient, table: string, courseId: string, lessonId: string, now = new Date().toISOString()): Promise<boolean> {
-  try {
-    await dynamo.send(
-      new UpdateItemCommand({
-        TableName: table,
-        Key: { courseId: { S: courseId }, lessonId: { S: lessonId } },
-        UpdateExpression: 'SET #s = :pending, updatedAt = :now REMOVE encodeRequestedAt, #j',
-        ConditionExpression: '#s = :encoding AND attribute_exists(sourceKey)',
-        ExpressionAttributeNames: { '#s': 'status', '#j': 'jobId' },
-        ExpressionAttributeValues: { ':pending': { S: 'pending' }, ':encoding': { S: 'encoding' }, ':now': { S: now } },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
-}
-
-/** Every lesson left `encoding` with a registered source: on-demand claims to release at start-up. */
-export async function listInterruptedOnDemandEncodes(dynamo: DynamoDBClient, table: string): Promise<{ courseId: string; lessonId: string }[]> {
-  const items = await allItems(dynamo, (ExclusiveStartKey) =>
-    new ScanCommand({
-      TableName: table,
-      ProjectionExpression: 'courseId, lessonId',
-      FilterExpression: '#s = :encoding AND attribute_exists(sourceKey)',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':encoding': { S: 'encoding' } },
-      ConsistentRead: true,
-      ExclusiveStartKey,
-    }),
-  );
-  return items.map((item) => ({ courseId: s(item, 'courseId') ?? '', lessonId: s(item, 'lessonId') ?? '' }));
+  return releaseClaim(dynamo, table, courseId, lessonId, { now });
 }
 
 /** Rebuilds `<dataDir>/kvs/next-lesson.json` from the whole lessons table, atomically. */
 export async function rebuildNextLessonMap(dynamo: DynamoDBClient, table: string, dataDir: string, pending?: PendingVersion): Promise<KvsImport> {
-  const map = buildNextLessonMap(await scanAllLessons(dynamo, table), pending ? { pending } : {});
+  const map = buildNextLessonMap(await scanLessonsForMap(dynamo, table), pending ? { pending } : {});
   const path = nextLessonMapPath(dataDir);
   await mkdir(dirname(path), { recursive: true });
   await writeFileAtomic(path, `${JSON.stringify(map, null, 2)}\n`);

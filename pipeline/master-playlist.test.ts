@@ -11,7 +11,6 @@ import {
   writeFileAtomic,
   type Variant,
 } from './master-playlist.ts';
-import { isSafeRelativeUri, parseMediaPlaylist } from './hls-playlist.ts';
 
 function box(type: string, ...payload: Uint8Array[]): Uint8Array {
   const size = 8 + payload.reduce((s, p) => s + p.length, 0);
@@ -120,34 +119,7 @@ describe('renderMasterPlaylist', () => {
   });
 });
 
-describe('parseMediaPlaylist', () => {
-  it('reads what ffmpeg writes for a VOD fMP4 rendition', () => {
-    const pl = parseMediaPlaylist(
-      '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n' +
-        '#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI="init_0.mp4"\n#EXTINF:4.000000,\nseg-00000.m4s\n#EXTINF:2.000000,\nseg-00001.m4s\n#EXT-X-ENDLIST\n',
-    );
-    expect(pl).toMatchObject({ targetDuration: 4, playlistType: 'VOD', endList: true, independentSegments: true, mapUri: 'init_0.mp4' });
-    expect(pl.segments).toEqual([
-      { uri: 'seg-00000.m4s', duration: 4 },
-      { uri: 'seg-00001.m4s', duration: 2 },
-    ]);
-  });
-
-  it('rejects what is not a complete media playlist', () => {
-    expect(() => parseMediaPlaylist('hello')).toThrow(/EXTM3U/);
-    expect(() => parseMediaPlaylist('#EXTM3U\n#EXTINF:4,\nseg.m4s\n')).toThrow(/TARGETDURATION/);
-    expect(() => parseMediaPlaylist('#EXTM3U\n#EXT-X-TARGETDURATION:4\nseg.m4s\n')).toThrow(/without EXTINF/);
-    expect(() => parseMediaPlaylist('#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\na.m3u8\n')).toThrow(/master/);
-  });
-
-  it('accepts only relative URIs that stay in the folder', () => {
-    expect(isSafeRelativeUri('seg-00001.m4s')).toBe(true);
-    expect(isSafeRelativeUri('720p/index.m3u8')).toBe(true);
-    for (const bad of ['../x.m4s', '/etc/passwd', 'https://evil/x.m4s', 'a//b', 'a\\b', '']) {
-      expect(isSafeRelativeUri(bad)).toBe(false);
-    }
-  });
-});
+// parseMediaPlaylist and isSafeRelativeUri: hls/hls.test.ts.
 
 describe('writeFileAtomic', () => {
   it('replaces the file whole and leaves no temp files behind', async () => {

@@ -11,9 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
-import { parseMediaPlaylist, type MediaPlaylist } from './hls-playlist.ts';
+import { orderStartFirst, parseMediaPlaylist, sessionDataLines, type LessonImages, type MediaPlaylist } from './hls/index.ts';
 import { runProcess } from './run.ts';
-import { sessionDataLines, type LessonImages } from './lesson-session-data.ts';
 
 // ---------- MP4 init segment -> RFC 6381 codec strings (pure) ----------
 
@@ -165,19 +164,13 @@ export interface Variant {
   readonly durationSeconds: number;
 }
 
-/** Short side at or under which the first-listed (start) variant is chosen. */
-export const START_SHORT_SIDE = 480;
-
 /**
- * Pure: the master playlist text. The first variant listed is where players start (Apple's
- * authoring rules; hls.js too), so the best rendition of at most 480 lines goes first for a
- * fast first frame, then the rest from the top down.
+ * Pure: the master playlist text, start variant first (hls/start-variant.ts: the best
+ * rendition of at most START_SHORT_SIDE lines, for a fast first frame), then the rest from
+ * the top down.
  */
 export function renderMasterPlaylist(variants: readonly Variant[], images: LessonImages = {}): string {
-  const sorted = [...variants].sort((a, b) => b.bandwidth - a.bandwidth);
-  const short = (v: Variant) => Math.min(v.width, v.height);
-  const start = sorted.find((v) => short(v) <= START_SHORT_SIDE) ?? sorted[sorted.length - 1];
-  const ordered = start ? [start, ...sorted.filter((v) => v !== start)] : sorted;
+  const ordered = orderStartFirst(variants);
   const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS', ...sessionDataLines(images)];
   for (const v of ordered) {
     lines.push(

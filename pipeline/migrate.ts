@@ -17,7 +17,7 @@ import { cpus } from 'node:os';
 import { readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { encodeLesson, type EncodeLessonOptions, type EncodeLessonResult } from './encode-lesson.ts';
-import { PipelineError } from './errors.ts';
+import { PipelineError, type LessonErrorKind } from './errors.ts';
 import type { ContentKind } from './ladder.ts';
 import { getLesson, lessonsTable, markFailed, prepareLesson } from './lessons.ts';
 import type { EncodeProgress } from './progress.ts';
@@ -172,7 +172,7 @@ export async function migrateFolder(options: MigrateOptions): Promise<MigrationS
         // Failures before encodeLesson places the lesson (unreadable file, no video) are recorded
         // here, so the course team sees them in the table too (a published version stays published).
         if (!interrupted) {
-          const kind = error instanceof PipelineError ? error.kind : 'unknown';
+          const kind: LessonErrorKind = error instanceof PipelineError ? error.kind : 'unknown';
           await markFailed(dynamo, table, courseId, entry.lessonId!, (error as Error).message, undefined, kind).catch(() => undefined);
         }
         finish(

@@ -42,12 +42,14 @@ async function walk(dir: string): Promise<string[]> {
   return out;
 }
 
-/** Hash of everything that shapes the build output. */
-export async function playerSourceHash(): Promise<string> {
-  const hash = createHash('sha256');
-  const files = [
+/** Every file that shapes the build output: a change to any of them rebuilds it. */
+export async function playerSourceFiles(): Promise<string[]> {
+  return [
     ...(await walk(join(PLAYER_DIR, 'src'))),
     ...(await walk(join(PLAYER_DIR, 'shell'))),
+    // Modules from outside player/ that it bundles (player/build.test.ts checks the list).
+    ...(await walk(join(REPO, 'pipeline', 'hls'))),
+    join(REPO, 'edge', 'signed-url.ts'),
     join(PLAYER_DIR, 'index.html'),
     join(PLAYER_DIR, 'vite.config.ts'),
     join(PLAYER_DIR, 'build.ts'),
@@ -57,6 +59,12 @@ export async function playerSourceHash(): Promise<string> {
   ]
     .filter((f) => !f.endsWith('.test.ts'))
     .sort();
+}
+
+/** Hash of everything that shapes the build output. */
+export async function playerSourceHash(): Promise<string> {
+  const hash = createHash('sha256');
+  const files = await playerSourceFiles();
   for (const file of files) {
     hash.update(relative(REPO, file)).update('\0').update(await readFile(file)).update('\0');
   }

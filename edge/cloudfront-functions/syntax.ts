@@ -5,8 +5,6 @@
  */
 import * as acorn from 'acorn';
 
-/** CloudFront Functions quota: maximum function size, 10 KB (cloudfront-limits.html#limits-functions). */
-export const MAX_FUNCTION_BYTES = 10_240;
 
 // Syntax allowlist (functions-javascript-runtime-20.html, "Core features" and
 // "Restricted features"). Anything the page does not list is refused: ES 5.1 statements and

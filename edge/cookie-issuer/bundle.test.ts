@@ -1,13 +1,15 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '../../tables/client.ts';
 import { enroll } from '../../tables/enrollments.ts';
 import { ensureTables } from '../../tables/ensure-tables.ts';
 import { startDynalite, type LocalDynamo } from '../../emulator/dynamodb/dynalite.ts';
 import { buildCookieIssuer, COOKIE_ISSUER_BUDGET_BYTES, writeIssuerConfig } from './build.ts';
+import { bundleLambda, checkBundleBudget, LAMBDA_EDGE_VIEWER_MAX_COMPRESSED_BYTES } from '../bundle-lambda.ts';
 import { sessionEvent } from './fixtures.ts';
 import { accessToken, CLIENT_ID, cloudFrontKeyPair, idpKeyPair, ISSUER } from './test-kit.ts';
 
@@ -25,10 +27,21 @@ afterAll(async () => {
 });
 
 describe('the built cookie-issuer bundle', () => {
-  it('stays within its compressed size budget, far under the 1 MB Lambda@Edge limit', async () => {
+  it('is gated by its compressed size budget: the gate refuses one byte over, the build reports what it wrote', async () => {
     const result = await buildCookieIssuer(join(dir, 'sized'));
-    expect(result.compressedBytes).toBeLessThan(COOKIE_ISSUER_BUDGET_BYTES);
-    expect(COOKIE_ISSUER_BUDGET_BYTES).toBeLessThan(1024 * 1024);
+    const code = await readFile(result.file);
+    // Measured independently of the build's own number.
+    expect(result.compressedBytes).toBe(deflateRawSync(code, { level: 9 }).length);
+    expect(COOKIE_ISSUER_BUDGET_BYTES).toBeLessThan(LAMBDA_EDGE_VIEWER_MAX_COMPRESSED_BYTES);
+    // The same bundle against a budget one byte under its size: the gate must refuse it.
+    expect(checkBundleBudget(code, result.compressedBytes, 'cookie issuer')).toBe(result.compressedBytes);
+    expect(() => checkBundleBudget(code, result.compressedBytes - 1, 'cookie issuer')).toThrow(
+      `cookie issuer bundle is ${result.compressedBytes} bytes compressed, over its ${result.compressedBytes - 1}-byte budget`,
+    );
+    // And the build runs that gate: an over-budget build fails instead of writing a result.
+    await expect(
+      bundleLambda({ entry: join(import.meta.dirname, 'index.ts'), outFile: join(dir, 'over', 'index.mjs'), budgetBytes: result.compressedBytes - 1, label: 'cookie issuer' }),
+    ).rejects.toThrow(/over its \d+-byte budget/);
   });
 
   it('loads its config.json, reaches DynamoDB and issues cookies for a CloudFront event', async () => {

@@ -13,7 +13,10 @@ describe('the baked cookie-issuer config', () => {
   it('fills the stated defaults', () => {
     const config = parseIssuerConfig(valid);
     expect(config.jwksUri).toBe(`${valid.issuer}/.well-known/jwks.json`);
-    expect(config.jwksTimeoutMs).toBe(1500);
+    // One default for both edge functions (edge/token-settings.ts): 1 s, was 1500 ms here.
+    expect(config.jwksTimeoutMs).toBe(1000);
+    expect(config.jwksCooldownMs).toBe(300_000);
+    expect(config.maxTokenBytes).toBe(8192);
     expect(config.clockSkewSeconds).toBe(60);
     expect(config.cookie).toEqual({ ttlSeconds: 50, sameSite: 'None' });
     expect(config.signing.algorithm).toBe('SHA1');

@@ -1,31 +1,13 @@
-import type { JSONWebKeySet } from 'jose';
 import { assertCorsOrigin } from '../distribution-spec.ts';
-import { configFields, type Json } from '../config-fields.ts';
+import { configFields } from '../config-fields.ts';
+import { parseTokenSettings, type TokenSettings } from '../token-settings.ts';
 
 /**
  * The cookie issuer's configuration. Lambda@Edge has no environment variables, so this is
  * baked next to the bundle at build/deploy time (config.json beside index.mjs) and validated
  * once when the function loads: a bad deploy fails at cold start, never on a student's request.
  */
-export interface IssuerConfig {
-  /** Exact `iss`, e.g. https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC. */
-  readonly issuer: string;
-  /** Cognito app client ids whose tokens are accepted (`client_id` on access, `aud` on ID tokens). */
-  readonly clientIds: readonly string[];
-  /** Which Cognito token kinds are accepted. Default: both. */
-  readonly tokenUse: readonly ('access' | 'id')[];
-  /** JWKS bundled at build, so a cold start needs no call to the IdP. */
-  readonly jwks: JSONWebKeySet;
-  /** Where to refresh the JWKS on an unknown `kid`. Default: `${issuer}/.well-known/jwks.json`. */
-  readonly jwksUri: string;
-  /** Milliseconds for one JWKS fetch. Default 1500: leaves most of Lambda@Edge's 5 s. */
-  readonly jwksTimeoutMs: number;
-  /** Milliseconds a kid the fetched JWKS lacked is refused without refetching (refreshes: at most one per JWKS_REFRESH_FLOOR_MS, 30 s, jwks-source.ts). Default 300000. */
-  readonly jwksCooldownMs: number;
-  /** Seconds of clock skew tolerated on exp/nbf/iat. Default 60, at most 300. */
-  readonly clockSkewSeconds: number;
-  /** Bytes; longer bearer tokens are refused unparsed. Default 8192. */
-  readonly maxTokenBytes: number;
+export interface IssuerConfig extends TokenSettings {
   readonly enrollments: {
     readonly region: string;
     readonly tableName: string;
@@ -94,22 +76,13 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const { obj, str, int, strings, oneOf } = configFields((message) => new ConfigError(message));
+const fail = (message: string) => new ConfigError(message);
+const fields = configFields(fail);
+const { obj, str, int, strings, oneOf } = fields;
 
 export function parseIssuerConfig(raw: unknown): IssuerConfig {
   const c = obj(raw, 'config');
-  const issuer = str(c, 'issuer', 'config');
-  if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(issuer) || issuer.endsWith('/')) {
-    throw new ConfigError('config.issuer must be an absolute URL without a trailing slash');
-  }
-  const clientIds = strings(c, 'clientIds', 'config');
-  if (clientIds.length === 0) throw new ConfigError('config.clientIds must name at least one app client');
-  const tokenUse = strings(c, 'tokenUse', 'config', ['access', 'id']);
-  if (tokenUse.length === 0 || !tokenUse.every((t) => t === 'access' || t === 'id')) {
-    throw new ConfigError('config.tokenUse must list "access" and/or "id"');
-  }
-  const jwks = obj(c['jwks'], 'config.jwks');
-  if (!Array.isArray(jwks['keys'])) throw new ConfigError('config.jwks.keys must be a list');
+  const token = parseTokenSettings(c, fields, fail);
 
   const e = obj(c['enrollments'], 'config.enrollments');
   const s = obj(c['signing'], 'config.signing');
@@ -158,15 +131,7 @@ export function parseIssuerConfig(raw: unknown): IssuerConfig {
   }
 
   return {
-    issuer,
-    clientIds,
-    tokenUse: tokenUse as ('access' | 'id')[],
-    jwks: jwks as unknown as JSONWebKeySet,
-    jwksUri: str(c, 'jwksUri', 'config', `${issuer}/.well-known/jwks.json`),
-    jwksTimeoutMs: int(c, 'jwksTimeoutMs', 'config', 1500, 100, 4000),
-    jwksCooldownMs: int(c, 'jwksCooldownMs', 'config', 300_000, 0, 86_400_000),
-    clockSkewSeconds: int(c, 'clockSkewSeconds', 'config', 60, 0, 300),
-    maxTokenBytes: int(c, 'maxTokenBytes', 'config', 8192, 512, 65_536),
+    ...token,
     enrollments: {
       region: enrollmentsRegion,
       tableName: str(e, 'tableName', 'config.enrollments'),

@@ -1,4 +1,5 @@
-import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { isEnrolled } from '../../tables/enrollments.ts';
 import { LecternError } from '../errors.ts';
 
 export interface EnrollmentChecker {
@@ -6,23 +7,15 @@ export interface EnrollmentChecker {
 }
 
 /**
- * One GetItem on (userId, courseId). The whole lookup, retries included, is cut off at
- * `timeoutMs` so a slow table answers 503 well inside Lambda@Edge's 5 s, and any failure is
- * "unavailable" (never "enrolled").
+ * One GetItem on (userId, courseId) (tables/enrollments.ts). The whole lookup, retries included,
+ * is cut off at `timeoutMs` so a slow table answers 503 well inside Lambda@Edge's 5 s, and any
+ * failure is "unavailable" (never "enrolled").
  */
 export function createEnrollmentChecker(client: DynamoDBClient, tableName: string, timeoutMs: number): EnrollmentChecker {
   return {
     async isEnrolled(userId, courseId) {
       try {
-        const result = await client.send(
-          new GetItemCommand({
-            TableName: tableName,
-            Key: { userId: { S: userId }, courseId: { S: courseId } },
-            ProjectionExpression: 'userId',
-          }),
-          { abortSignal: AbortSignal.timeout(timeoutMs) },
-        );
-        return result.Item !== undefined;
+        return await isEnrolled(client, tableName, userId, courseId, { timeoutMs });
       } catch (error) {
         throw new LecternError('ERR_ENROLLMENT_UNAVAILABLE', 'enrollment lookup failed', { cause: error });
       }

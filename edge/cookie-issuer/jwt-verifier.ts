@@ -1,13 +1,13 @@
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { LecternError } from '../errors.ts';
-import type { IssuerConfig } from './config.ts';
+import type { TokenSettings } from '../token-settings.ts';
 import { createJwksSource, type JwksSource } from './jwks-source.ts';
 
-/** The parts of the issuer config the verifier is pinned to (units and defaults in config.ts). */
-export type TokenRules = Pick<IssuerConfig, 'issuer' | 'clientIds' | 'tokenUse' | 'clockSkewSeconds' | 'maxTokenBytes'>;
+/** The token settings the verifier is pinned to (units and defaults in edge/token-settings.ts). */
+export type TokenRules = Pick<TokenSettings, 'issuer' | 'clientIds' | 'tokenUse' | 'clockSkewSeconds' | 'maxTokenBytes'>;
 
 /** Token rules and where their keys come from: what both edge functions declare in their config.ts. */
-export type VerifierSettings = TokenRules & Pick<IssuerConfig, 'jwks' | 'jwksUri' | 'jwksTimeoutMs' | 'jwksCooldownMs'>;
+export type VerifierSettings = TokenRules & Pick<TokenSettings, 'jwks' | 'jwksUri' | 'jwksTimeoutMs' | 'jwksCooldownMs'>;
 
 export interface VerifiedToken {
   /** Cognito user id: enrollments are keyed by it. */

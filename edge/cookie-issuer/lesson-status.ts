@@ -79,7 +79,7 @@ export function failureMessage(errorKind: string | undefined): string {
 
 function published(courseId: string, lessonId: string, lesson: LessonView): LessonStatusBody {
   const { title, manifestKey, durationSeconds, renditions, posterKey, thumbnailsKey } = lesson;
-  const fields = { title, manifestKey, durationSeconds, renditions, posterKey, thumbnailsKey };
+  const fields = { title: title || undefined, manifestKey, durationSeconds, renditions, posterKey, thumbnailsKey };
   return {
     courseId,
     lessonId,
@@ -93,7 +93,7 @@ export async function lessonStatus(courseId: string, lessonId: string, settings:
   try {
     const lesson = await deps.lessons.get(courseId, lessonId);
     if (!lesson) return { kind: 'refused', code: 'ERR_LESSON_NOT_FOUND' };
-    const title = lesson.title !== undefined ? { title: lesson.title } : {};
+    const title = lesson.title ? { title: lesson.title } : {};
     switch (lesson.status) {
       case 'published':
         return { kind: 'lesson', body: published(courseId, lessonId, lesson) };

@@ -1,23 +1,9 @@
-import { ConditionalCheckFailedException, GetItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { getProgress, saveProgress, type ProgressWrite, type StoredProgress } from '../../tables/progress.ts';
 import { LecternError } from '../errors.ts';
-import { EMPTY_WATCH_STATE, watchedSeconds, type Interval, type WatchState } from './completion.ts';
 
-/**
- * One progress record (TABLES.progress: userId + lessonKey `<courseId>/<lessonId>`) as the
- * progress API keeps it. `version` is 0 when there is no item yet (or an item written before
- * records had versions); every write is conditional on the version it read, so two reports
- * racing on one record never lose each other's intervals.
- */
-export interface StoredProgress extends WatchState {
-  readonly version: number;
-  readonly updatedAt: string | null;
-}
-
-export interface ProgressWrite extends WatchState {
-  /** Seconds: the lesson's real duration the record was judged against. */
-  readonly durationSeconds: number;
-  readonly updatedAt: string;
-}
+/** The record types live with the table (tables/progress.ts). */
+export type { ProgressWrite, StoredProgress };
 
 export interface ProgressTable {
   /** The record, or an empty one (version 0). Throws ERR_PROGRESS_UNAVAILABLE. */
@@ -30,117 +16,24 @@ export interface ProgressTable {
   save(userId: string, courseId: string, lessonId: string, next: ProgressWrite, expectedVersion: number, signal?: AbortSignal): Promise<boolean>;
 }
 
-const N = (value: number): AttributeValue => ({ N: String(value) });
-
-function num(item: Record<string, AttributeValue>, key: string): number | undefined {
-  const raw = item[key]?.N;
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  return Number.isFinite(value) ? value : undefined;
-}
-
-function intervalsFrom(value: AttributeValue | undefined): Interval[] {
-  const out: Interval[] = [];
-  for (const pair of value?.L ?? []) {
-    const [a, b] = (pair.L ?? []).map((x) => Number(x.N));
-    if (Number.isFinite(a) && Number.isFinite(b) && (a as number) >= 0 && (b as number) > (a as number)) out.push([a as number, b as number]);
-  }
-  return out.sort((x, y) => x[0] - y[0]);
-}
-
-export function fromItem(item: Record<string, AttributeValue> | undefined): StoredProgress {
-  if (!item) return { ...EMPTY_WATCH_STATE, version: 0, updatedAt: null };
-  const lastPosition = num(item, 'lastPosition');
-  const lastReportAt = num(item, 'lastReportAt');
-  return {
-    position: num(item, 'position') ?? 0,
-    watched: intervalsFrom(item['watched']),
-    last: lastPosition !== undefined && lastReportAt !== undefined ? { position: lastPosition, atMs: lastReportAt } : null,
-    completed: item['completed']?.BOOL === true,
-    completedAt: item['completedAt']?.S ?? null,
-    updatedAt: item['updatedAt']?.S ?? null,
-    version: num(item, 'version') ?? 0,
-  };
-}
-
-function signalFor(timeoutMs: number, signal: AbortSignal | undefined): AbortSignal {
-  const own = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([own, signal]) : own;
-}
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException';
-
 /**
  * The progress table: GetItem (consistent) and a conditional UpdateItem, nothing else (the
  * function's role allows exactly those). Each call is cut off at `timeoutMs`, or sooner when the
  * request's own budget (`signal`) runs out; any failure is ERR_PROGRESS_UNAVAILABLE.
  */
 export function createProgressTable(client: DynamoDBClient, tableName: string, timeoutMs: number): ProgressTable {
-  const key = (userId: string, courseId: string, lessonId: string) => ({ userId: { S: userId }, lessonKey: { S: `${courseId}/${lessonId}` } });
   return {
     async get(userId, courseId, lessonId, signal) {
       try {
-        const { Item } = await client.send(
-          new GetItemCommand({ TableName: tableName, Key: key(userId, courseId, lessonId), ConsistentRead: true }),
-          { abortSignal: signalFor(timeoutMs, signal) },
-        );
-        return fromItem(Item);
+        return await getProgress(client, tableName, userId, courseId, lessonId, { timeoutMs, ...(signal ? { signal } : {}) });
       } catch (error) {
         throw new LecternError('ERR_PROGRESS_UNAVAILABLE', 'progress read failed', { cause: error });
       }
     },
     async save(userId, courseId, lessonId, next, expectedVersion, signal) {
-      // Every attribute by placeholder: POSITION (and others) are DynamoDB reserved words.
-      const names: Record<string, string> = {
-        '#position': 'position', '#duration': 'duration', '#watched': 'watched', '#watchedSeconds': 'watchedSeconds',
-        '#lastPosition': 'lastPosition', '#lastReportAt': 'lastReportAt', '#completed': 'completed', '#updatedAt': 'updatedAt',
-        '#courseId': 'courseId', '#lessonId': 'lessonId', '#version': 'version',
-      };
-      const values: Record<string, AttributeValue> = {
-        ':position': N(next.position),
-        ':duration': N(next.durationSeconds),
-        ':watched': { L: next.watched.map(([a, b]) => ({ L: [N(a), N(b)] })) },
-        ':watchedSeconds': N(watchedSeconds(next.watched)),
-        ':lastPosition': N(next.last?.position ?? next.position),
-        ':lastReportAt': N(next.last?.atMs ?? Date.parse(next.updatedAt)),
-        ':completed': { BOOL: next.completed },
-        ':updatedAt': { S: next.updatedAt },
-        ':courseId': { S: courseId },
-        ':lessonId': { S: lessonId },
-        ':version': N(expectedVersion + 1),
-      };
-      const sets = [
-        '#position = :position', '#duration = :duration', '#watched = :watched', '#watchedSeconds = :watchedSeconds',
-        '#lastPosition = :lastPosition', '#lastReportAt = :lastReportAt', '#completed = :completed', '#updatedAt = :updatedAt',
-        '#courseId = :courseId', '#lessonId = :lessonId', '#version = :version',
-      ];
-      if (next.completedAt) {
-        names['#completedAt'] = 'completedAt';
-        values[':completedAt'] = { S: next.completedAt };
-        // Set once: a record that has it keeps it, whatever this report computed.
-        sets.push('#completedAt = if_not_exists(#completedAt, :completedAt)');
-      }
-      let condition = 'attribute_not_exists(#version)';
-      if (expectedVersion > 0) {
-        condition = '#version = :expected';
-        values[':expected'] = N(expectedVersion);
-      }
       try {
-        await client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: key(userId, courseId, lessonId),
-            UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: condition,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
-          { abortSignal: signalFor(timeoutMs, signal) },
-        );
-        return true;
+        return await saveProgress(client, tableName, userId, courseId, lessonId, next, expectedVersion, { timeoutMs, ...(signal ? { signal } : {}) });
       } catch (error) {
-        if (isConditionFailure(error)) return false;
         throw new LecternError('ERR_PROGRESS_UNAVAILABLE', 'progress write failed', { cause: error });
       }
     },

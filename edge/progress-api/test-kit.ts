@@ -9,6 +9,7 @@ import { markPublished } from '../../pipeline/lessons.ts';
 import { startLocalDynamo } from '../../pipeline/test-dynamo.ts';
 import { enroll } from '../../tables/enrollments.ts';
 import { ensureTables } from '../../tables/ensure-tables.ts';
+import { progressKey } from '../../tables/progress.ts';
 import { TABLES, tableName } from '../../tables/schema.ts';
 import { CLIENT_ID, FROZEN_NOW, ISSUER } from '../cookie-issuer/test-kit.ts';
 
@@ -47,7 +48,7 @@ export async function startTestTables(prefix = 'lectern-test-'): Promise<TestTab
     },
     enroll: (userId, courseId) => enroll(local.dynamo, prefix, { userId, courseId }),
     progressItem: async (userId, courseId, lessonId) =>
-      (await local.dynamo.send(new GetItemCommand({ TableName: tableName(prefix, TABLES.progress), Key: { userId: { S: userId }, lessonKey: { S: `${courseId}/${lessonId}` } }, ConsistentRead: true }))).Item,
+      (await local.dynamo.send(new GetItemCommand({ TableName: tableName(prefix, TABLES.progress), Key: progressKey(userId, courseId, lessonId), ConsistentRead: true }))).Item,
     close: () => local.close(),
   };
 }

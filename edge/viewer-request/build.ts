@@ -23,9 +23,10 @@ import { fileURLToPath } from 'node:url';
 import { ERROR_RESPONSES } from '../error-responses.ts';
 import { VIEWER_REQUEST_ERROR_CODES } from './core.ts';
 import { checkCloudFrontJs2Syntax } from '../cloudfront-functions/syntax.ts';
+import { CLOUDFRONT_FUNCTION_MAX_BYTES } from '../cloudfront-functions/quota.ts';
 
-/** CloudFront Functions quota: maximum function size. */
-export const VIEWER_REQUEST_MAX_BYTES = 10_240;
+/** The CloudFront Functions size quota (declared in edge/cloudfront-functions/quota.ts). */
+export const VIEWER_REQUEST_MAX_BYTES = CLOUDFRONT_FUNCTION_MAX_BYTES;
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ENTRY = path.join(HERE, 'function.ts');

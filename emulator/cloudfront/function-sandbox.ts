@@ -40,7 +40,8 @@ import * as acorn from 'acorn';
 import { createHash, createHmac } from 'node:crypto';
 import querystring from 'node:querystring';
 import { Buffer } from 'node:buffer';
-import { checkCloudFrontJs2Syntax, MAX_FUNCTION_BYTES, type AnyNode } from '../../edge/cloudfront-functions/syntax.ts';
+import { checkCloudFrontJs2Syntax, type AnyNode } from '../../edge/cloudfront-functions/syntax.ts';
+import { CLOUDFRONT_FUNCTION_MAX_BYTES as MAX_FUNCTION_BYTES } from '../../edge/cloudfront-functions/quota.ts';
 import type { CfEvent, CfRequest, CfResponse, CfValue } from '../../edge/cloudfront-functions/event-shape.ts';
 import { isCfResponse } from '../../edge/cloudfront-functions/event-shape.ts';
 

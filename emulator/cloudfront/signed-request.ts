@@ -21,26 +21,16 @@
  *    Key-Pair-Id query parameter or cookie value" and "Unknown Key"; other refusals answer
  *    "Access denied" (and a bad custom policy "Malformed Policy").
  *
- * Pure apart from node:crypto / node:net; never throws, whatever the input.
+ * Pure apart from node:crypto (the policy documents themselves: signed-policy.ts); never
+ * throws, whatever the input.
  */
 import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
-import { BlockList, isIP } from 'node:net';
 import { fromCloudFrontBase64 } from '../../edge/cloudfront-base64.ts';
 import type { TrustedKey } from '../../edge/distribution-spec.ts';
 import type { ErrorCode } from '../../edge/errors.ts';
-
-/** Query parameters that make CloudFront treat a URL as a signed URL. */
-export const SIGNED_URL_PARAMS = ['Expires', 'Policy', 'Signature', 'Key-Pair-Id', 'Hash-Algorithm'] as const;
-type SignedUrlParam = (typeof SIGNED_URL_PARAMS)[number];
-
-/** The signed-cookie names; case-sensitive like CloudFront's. */
-export const SIGNED_COOKIE_NAMES = {
-  Expires: 'CloudFront-Expires',
-  Policy: 'CloudFront-Policy',
-  Signature: 'CloudFront-Signature',
-  'Key-Pair-Id': 'CloudFront-Key-Pair-Id',
-  'Hash-Algorithm': 'CloudFront-Hash-Algorithm',
-} as const satisfies Record<SignedUrlParam, string>;
+import { wildcardMatch } from '../../edge/wildcard.ts';
+import { cannedPolicy, ipInCidr, parseCustomPolicy } from './signed-policy.ts';
+import { isSignedUrlParam, SIGNED_COOKIE_NAMES, type SignedUrlParam } from '../../edge/signed-url.ts';
 
 /** CloudFront's own `<Code>` for the refusal, so the emulator can answer the same XML body. */
 export type CloudFrontErrorCode = 'MissingKey' | 'InvalidKey' | 'AccessDenied' | 'MalformedPolicy';
@@ -281,154 +271,6 @@ function checkCredentials(via: 'url' | 'cookie', c: Credentials, resourceUrl: st
   return { ok: true, via, keyPairId: trusted.id, policy: 'custom', hashAlgorithm };
 }
 
-/**
- * The canned policy exactly as AWS documents it once whitespace is removed:
- * {"Statement":[{"Resource":"<url>","Condition":{"DateLessThan":{"AWS:EpochTime":<expires>}}}]}
- */
-export function cannedPolicy(resourceUrl: string, expiresEpochSeconds: number): string {
-  return JSON.stringify({
-    Statement: [{ Resource: resourceUrl, Condition: { DateLessThan: { 'AWS:EpochTime': expiresEpochSeconds } } }],
-  });
-}
-
-interface ParsedStatement {
-  /** Undefined when the policy has no Resource, which AWS documents as "every object". */
-  readonly resource: string | undefined;
-  readonly dateLessThan: number;
-  readonly dateGreaterThan: number | undefined;
-  readonly sourceIp: Cidr | undefined;
-}
-
-function parseCustomPolicy(bytes: Buffer): { ok: true; statement: ParsedStatement } | { ok: false; detail: string } {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return { ok: false, detail: 'the policy is not UTF-8' };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { ok: false, detail: 'the policy is not JSON' };
-  }
-  if (!isPlainObject(json) || !onlyKeys(json, ['Statement'])) return { ok: false, detail: 'the policy must be an object with only "Statement"' };
-  const statements = json['Statement'];
-  if (!Array.isArray(statements) || statements.length !== 1) return { ok: false, detail: 'the policy must hold exactly one statement' };
-  const statement: unknown = statements[0];
-  if (!isPlainObject(statement) || !onlyKeys(statement, ['Resource', 'Condition'])) {
-    return { ok: false, detail: 'a statement may hold only "Resource" and "Condition"' };
-  }
-
-  let resource: string | undefined;
-  if (Object.hasOwn(statement, 'Resource')) {
-    const value = statement['Resource'];
-    if (typeof value !== 'string' || !(value.startsWith('http://') || value.startsWith('https://') || value.startsWith('*'))) {
-      return { ok: false, detail: 'Resource must be a string starting with http://, https:// or *' };
-    }
-    resource = value;
-  }
-
-  const condition = statement['Condition'];
-  if (!isPlainObject(condition) || !onlyKeys(condition, ['DateLessThan', 'DateGreaterThan', 'IpAddress'])) {
-    return { ok: false, detail: 'Condition may hold only DateLessThan, DateGreaterThan and IpAddress' };
-  }
-  const dateLessThan = epochTime(condition['DateLessThan']);
-  if (dateLessThan === undefined) return { ok: false, detail: 'DateLessThan {"AWS:EpochTime": <integer>} is required' };
-  let dateGreaterThan: number | undefined;
-  if (Object.hasOwn(condition, 'DateGreaterThan')) {
-    dateGreaterThan = epochTime(condition['DateGreaterThan']);
-    if (dateGreaterThan === undefined) return { ok: false, detail: 'DateGreaterThan must be {"AWS:EpochTime": <integer>}' };
-  }
-  let sourceIp: Cidr | undefined;
-  if (Object.hasOwn(condition, 'IpAddress')) {
-    const ip = condition['IpAddress'];
-    const text = isPlainObject(ip) && onlyKeys(ip, ['AWS:SourceIp']) ? ip['AWS:SourceIp'] : undefined;
-    sourceIp = typeof text === 'string' ? parseCidr(text) : undefined;
-    if (!sourceIp) return { ok: false, detail: 'IpAddress must be {"AWS:SourceIp": "<IPv4 or IPv6 CIDR>"}' };
-  }
-  return { ok: true, statement: { resource, dateLessThan, dateGreaterThan, sourceIp } };
-}
-
-function epochTime(value: unknown): number | undefined {
-  if (!isPlainObject(value) || !onlyKeys(value, ['AWS:EpochTime'])) return undefined;
-  const time = value['AWS:EpochTime'];
-  // "Do not enclose the value in quotation marks": a number, a whole second, not negative.
-  return typeof time === 'number' && Number.isSafeInteger(time) && time >= 0 ? time : undefined;
-}
-
-/**
- * `*` matches any run of characters (including none), `?` exactly one; everything else is
- * literal and case-sensitive. Iterative with single-star backtracking: linear memory, no regex
- * built from the policy, so a hostile Resource cannot blow up.
- */
-export function wildcardMatch(pattern: string, text: string): boolean {
-  let p = 0;
-  let t = 0;
-  let starP = -1;
-  let starT = 0;
-  while (t < text.length) {
-    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
-      p += 1;
-      t += 1;
-    } else if (p < pattern.length && pattern[p] === '*') {
-      starP = p;
-      starT = t;
-      p += 1;
-    } else if (starP !== -1) {
-      p = starP + 1;
-      starT += 1;
-      t = starT;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.length && pattern[p] === '*') p += 1;
-  return p === pattern.length;
-}
-
-interface Cidr {
-  readonly text: string;
-  readonly family: 'ipv4' | 'ipv6';
-  readonly list: BlockList;
-}
-
-/** `a.b.c.d/n` (n 0-32) or an IPv6 address with `/n` (n 0-128); the prefix is required. */
-export function parseCidr(text: string): Cidr | undefined {
-  const parts = text.split('/');
-  if (parts.length !== 2) return undefined;
-  const [address, prefixText] = parts as [string, string];
-  const version = isIP(address);
-  if (version === 0 || !/^[0-9]{1,3}$/.test(prefixText)) return undefined;
-  if (version === 6 && address.includes('%')) return undefined;
-  const prefix = Number(prefixText);
-  const family = version === 4 ? 'ipv4' : 'ipv6';
-  if (prefix > (version === 4 ? 32 : 128)) return undefined;
-  try {
-    const list = new BlockList();
-    list.addSubnet(address, prefix, family);
-    return { text, family, list };
-  } catch {
-    return undefined;
-  }
-}
-
-export function ipInCidr(viewerIp: string, cidr: Cidr): boolean {
-  if (typeof viewerIp !== 'string') return false;
-  // Node reports IPv4 viewers on a dual-stack socket as ::ffff:a.b.c.d.
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(viewerIp);
-  const address = mapped ? (mapped[1] as string) : viewerIp;
-  const version = isIP(address);
-  if (version === 0) return false;
-  const family = version === 4 ? 'ipv4' : 'ipv6';
-  if (family !== cidr.family) return false;
-  try {
-    return cidr.list.check(address, family);
-  } catch {
-    return false;
-  }
-}
-
 const keyCache = new Map<string, KeyObject | null>();
 
 function publicKeyOf(pem: string): KeyObject | undefined {
@@ -465,24 +307,12 @@ function pairName(pair: string): string {
   return equals === -1 ? pair : pair.slice(0, equals);
 }
 
-function isSignedUrlParam(name: string): name is SignedUrlParam {
-  return (SIGNED_URL_PARAMS as readonly string[]).includes(name);
-}
-
 function safeDecodeURIComponent(value: string): string | undefined {
   try {
     return decodeURIComponent(value);
   } catch {
     return undefined;
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function onlyKeys(value: Record<string, unknown>, allowed: readonly string[]): boolean {
-  return Object.keys(value).every((key) => allowed.includes(key));
 }
 
 function truncate(text: string | undefined): string {

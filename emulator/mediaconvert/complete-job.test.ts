@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJobStateChange, rewriteMasterPlaylist } from '../../pipeline/aws/completion-handler.ts';
 import { jobFor } from '../../pipeline/aws/upload-trigger.ts';
-import { parseMediaPlaylist } from '../../pipeline/hls-playlist.ts';
+import { parseMediaPlaylist } from '../../pipeline/hls/index.ts';
 import { MEDIA, QUEUE, ROLE, SOURCE_KEY, UPLOADS, startHarness, statusesOf, type Harness } from './test-fixtures.ts';
 
 const VERSION = 'v0mwq8z3k0-1a2b';

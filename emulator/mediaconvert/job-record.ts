@@ -5,8 +5,9 @@
  */
 import type { CreateJobCommandInput, JobSettings } from '@aws-sdk/client-mediaconvert';
 import type { OutputGroupResult } from './encode-job.ts';
+import type { MediaConvertJobStatus } from '../../pipeline/aws/job-states.ts';
 
-export type JobStatus = 'SUBMITTED' | 'PROGRESSING' | 'COMPLETE' | 'CANCELED' | 'ERROR';
+export type JobStatus = MediaConvertJobStatus;
 export type JobPhase = 'PROBING' | 'TRANSCODING' | 'UPLOADING';
 
 export interface JobRecord {

@@ -14,13 +14,13 @@ import type {
   StackValidationPolicy,
 } from '@pulumi/policy';
 import { matchesPathPattern } from '../../edge/distribution-spec.ts';
-import { MANAGED_CACHING_DISABLED, SIGNED_URL_PARAMETERS } from '../cloudfront-mapping.ts';
+import { MANAGED_CACHING_DISABLED } from '../cloudfront-mapping.ts';
+import { SIGNED_URL_PARAMS as SIGNED_URL_PARAMETERS } from '../../edge/signed-url.ts';
+import { CLOUDFRONT_FUNCTION_MAX_BYTES } from '../../edge/cloudfront-functions/quota.ts';
 import { EDGE_FUNCTION_TAG, EDGE_NODE_RUNTIMES, EDGE_VIEWER_MAX_MEMORY_MB, EDGE_VIEWER_MAX_TIMEOUT_S } from '../components/edge-lambda.ts';
 
 /** Paths that hold paid-for media: only a signature from the trusted key group opens them. */
 export const PROTECTED_PREFIXES = ['/courses/'] as const;
-/** CloudFront Functions code-size quota. */
-export const CLOUDFRONT_FUNCTION_MAX_BYTES = 10_240;
 /** One year: the least HSTS max-age we accept. */
 export const MIN_HSTS_SECONDS = 31_536_000;
 

@@ -7,11 +7,13 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAws, type FakeAws } from '../../tests/support/fake-aws.ts';
 import { getLesson } from '../lessons.ts';
 import { startLocalDynamo, type LocalDynamo } from '../test-dynamo.ts';
-import { buildPipelineLambda, PIPELINE_LAMBDA_BUDGET_BYTES } from './build.ts';
+import { buildPipelineLambda, PIPELINE_LAMBDA_BUDGET_BYTES, PIPELINE_LAMBDAS } from './build.ts';
+import { bundleLambda, checkBundleBudget } from '../../edge/bundle-lambda.ts';
 import { writeCompletionHandlerConfig, writeUploadTriggerConfig } from './config.ts';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
@@ -35,8 +37,6 @@ describe('the built pipeline Lambdas', () => {
     const dynamoUrl = db.endpoint;
     const trigger = await buildPipelineLambda('upload-trigger', dir);
     const completion = await buildPipelineLambda('completion-handler', dir);
-    expect(trigger.compressedBytes).toBeLessThan(PIPELINE_LAMBDA_BUDGET_BYTES);
-    expect(completion.compressedBytes).toBeLessThan(PIPELINE_LAMBDA_BUDGET_BYTES);
     await writeUploadTriggerConfig(join(dir, 'upload-trigger'), {
       region: 'us-east-1',
       lessonsTable: db.lessonsTable,
@@ -78,6 +78,18 @@ describe('the built pipeline Lambdas', () => {
       posterKey: `${prefix}/poster.0000001.jpg`,
     });
     expect(aws.objects.get('lectern-media-example/courses/intro-to-hls/lesson-1/master.m3u8')?.body.toString()).toContain(`${version}/index_video_2.m3u8`);
+  });
+
+  it('is gated by its budget: the same bundle one byte over a budget fails the build', async () => {
+    const built = await buildPipelineLambda('upload-trigger', join(dir, 'sized'));
+    const code = readFileSync(built.file);
+    expect(built.compressedBytes).toBe(deflateRawSync(code, { level: 9 }).length);
+    expect(built.compressedBytes).toBeLessThanOrEqual(PIPELINE_LAMBDA_BUDGET_BYTES);
+    expect(checkBundleBudget(code, built.compressedBytes, 'upload-trigger')).toBe(built.compressedBytes);
+    expect(() => checkBundleBudget(code, built.compressedBytes - 1, 'upload-trigger')).toThrow(/upload-trigger bundle is \d+ bytes compressed, over its \d+-byte budget/);
+    await expect(
+      bundleLambda({ entry: join(import.meta.dirname, PIPELINE_LAMBDAS['upload-trigger']), outFile: join(dir, 'over', 'index.mjs'), budgetBytes: built.compressedBytes - 1, label: 'upload-trigger' }),
+    ).rejects.toThrow(/over its \d+-byte budget/);
   });
 
   it('fails at load, not on an event, when its config is invalid', async () => {

@@ -22,10 +22,11 @@
  * The MediaConvert output is CMAF: audio is its own rendition group (EXT-X-MEDIA) and scrub
  * thumbnails are an image-stream playlist (EXT-X-IMAGE-STREAM-INF), not the local WebVTT sprite
  * index: `thumbnailsKey` points at that playlist.
+ *
+ * Pure parts: completion-event.ts (event parsing, retry and KeyValueStore decisions) and
+ * completion-rewrite.ts (the master playlist rewrite).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { isHandledJobState } from './job-states.ts';
-import { sessionDataLines } from '../lesson-session-data.ts';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   ConflictException,
@@ -37,183 +38,18 @@ import {
 import { CreateJobCommand, GetJobCommand, type CreateJobCommandInput, type MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { isCourseId, isLessonId } from '../../edge/course-id.ts';
+import { isHandledJobState, JOB_STATE } from './job-states.ts';
 import { lessonKeyPrefix, newVersionId } from '../encode-lesson.ts';
-import { isSafeRelativeUri } from '../hls-playlist.ts';
-import { buildNextLessonMap, getLesson, listCourseLessons, markFailed, markPublished, type PendingVersion, type RenditionSummary } from '../lessons.ts';
-import { START_SHORT_SIDE } from '../master-playlist.ts';
+import { buildNextLessonMap, getLesson, listCourseLessons, markFailed, markPublished, type PendingVersion } from '../lessons.ts';
 import type { CompletionHandlerConfig } from './config.ts';
+import { lessonKey, publishedVersionOf } from '../../tables/lessons.ts';
+import { errorKindFor, kvsChanges, parseJobStateChange, parseS3Url, shouldRetry, type JobStateChange } from './completion-event.ts';
+import { PublishError, rewriteMasterPlaylist } from './completion-rewrite.ts';
+import type { LessonErrorKind } from '../errors.ts';
 
-export const DETAIL_TYPE = 'MediaConvert Job State Change';
-
-export interface OutputGroupDetail {
-  readonly type: string;
-  readonly playlistFilePaths: readonly string[];
-  readonly outputs: readonly { outputFilePaths: readonly string[]; durationInMs?: number; widthInPx?: number; heightInPx?: number }[];
-}
-
-export interface JobStateChange {
-  readonly jobId: string;
-  readonly status: string;
-  readonly courseId: string;
-  readonly lessonId: string;
-  readonly version: string;
-  readonly attempt: number;
-  readonly errorCode?: number;
-  readonly errorMessage?: string;
-  readonly outputGroups: readonly OutputGroupDetail[];
-}
-
-const VERSION_RE = /^v[0-9a-z]{9}-[0-9a-f]{4}$/;
-
-/** Pure: an EventBridge event -> the change, or null when it is not a lectern job's state change. */
-export function parseJobStateChange(event: unknown): JobStateChange | null {
-  if (typeof event !== 'object' || event === null) return null;
-  const e = event as Record<string, any>;
-  if (e['source'] !== 'aws.mediaconvert' || e['detail-type'] !== DETAIL_TYPE) return null;
-  const d = e['detail'];
-  if (typeof d !== 'object' || d === null || typeof d.jobId !== 'string' || typeof d.status !== 'string') return null;
-  const meta = (d.userMetadata ?? {}) as Record<string, unknown>;
-  const { courseId, lessonId, version } = meta;
-  if (!isCourseId(courseId) || !isLessonId(lessonId) || typeof version !== 'string' || !VERSION_RE.test(version)) return null;
-  const attempt = Number(meta['attempt'] ?? '1');
-  const groups: OutputGroupDetail[] = Array.isArray(d.outputGroupDetails)
-    ? d.outputGroupDetails.map((g: any) => ({
-        type: String(g?.type ?? ''),
-        playlistFilePaths: Array.isArray(g?.playlistFilePaths) ? g.playlistFilePaths.filter((p: unknown) => typeof p === 'string') : [],
-        outputs: Array.isArray(g?.outputDetails)
-          ? g.outputDetails.map((o: any) => ({
-              outputFilePaths: Array.isArray(o?.outputFilePaths) ? o.outputFilePaths.filter((p: unknown) => typeof p === 'string') : [],
-              ...(typeof o?.durationInMs === 'number' ? { durationInMs: o.durationInMs } : {}),
-              ...(typeof o?.videoDetails?.widthInPx === 'number' ? { widthInPx: o.videoDetails.widthInPx } : {}),
-              ...(typeof o?.videoDetails?.heightInPx === 'number' ? { heightInPx: o.videoDetails.heightInPx } : {}),
-            }))
-          : [],
-      }))
-    : [];
-  return {
-    jobId: d.jobId,
-    status: d.status,
-    courseId,
-    lessonId,
-    version,
-    attempt: Number.isInteger(attempt) && attempt >= 1 ? attempt : 1,
-    ...(typeof d.errorCode === 'number' ? { errorCode: d.errorCode } : {}),
-    ...(typeof d.errorMessage === 'string' ? { errorMessage: d.errorMessage } : {}),
-    outputGroups: groups,
-  };
-}
-
-// ---------- master playlist rewrite (pure) ----------
-
-export class PublishError extends Error {
-  override name = 'PublishError';
-}
-
-function attributes(list: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const m of list.matchAll(/([A-Z0-9-]+)=("[^"]*"|[^,]*)/g)) out.set(m[1]!, m[2]!.replace(/^"|"$/g, ''));
-  return out;
-}
-
-export interface RewrittenMaster {
-  readonly text: string;
-  /** Keys (relative to the lesson folder) of every playlist the master names. */
-  readonly playlists: readonly string[];
-  readonly renditions: readonly RenditionSummary[];
-  /** Relative key of the first image-stream (scrub thumbnails) playlist, if any. */
-  readonly thumbnails?: string;
-}
-
-/**
- * Pure: MediaConvert's multivariant playlist (written at `<version>/index.m3u8`) -> the lesson's
- * `master.m3u8` one folder up. Every URI must be a safe relative URI (no scheme, no `..`); each
- * gets the version prefix. The start variant (best rendition with a short side of at most 480)
- * goes first, the others follow from the highest bandwidth down, as in the local master.
- */
-export function rewriteMasterPlaylist(text: string, version: string, posterKey?: string): RewrittenMaster {
-  // posterKey: the frame capture's key relative to the version folder, e.g. `poster.0000001.jpg`.
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
-  if (lines[0] !== '#EXTM3U') throw new PublishError('MediaConvert playlist has no #EXTM3U header');
-  const prefix = (uri: string): string => {
-    if (!isSafeRelativeUri(uri)) throw new PublishError(`MediaConvert playlist names an unsafe URI: ${uri}`);
-    return `${version}/${uri}`;
-  };
-  const playlists: string[] = [];
-  const others: string[] = [];
-  const variants: { inf: string; uri: string; bandwidth: number; width: number; height: number }[] = [];
-  let thumbnails: string | undefined;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.startsWith('#EXT-X-STREAM-INF:')) {
-      const uri = lines[++i];
-      if (uri === undefined || uri.startsWith('#')) throw new PublishError('EXT-X-STREAM-INF without a URI line');
-      const attrs = attributes(line.slice('#EXT-X-STREAM-INF:'.length));
-      const [w, h] = (attrs.get('RESOLUTION') ?? '0x0').split('x').map(Number) as [number, number];
-      const rewritten = prefix(uri);
-      playlists.push(rewritten);
-      variants.push({ inf: line, uri: rewritten, bandwidth: Number(attrs.get('BANDWIDTH') ?? 0), width: w || 0, height: h || 0 });
-      continue;
-    }
-    if (!line.startsWith('#')) throw new PublishError(`URI line without EXT-X-STREAM-INF: ${line}`);
-    const withUri = line.replace(/URI="([^"]*)"/, (_m, uri: string) => {
-      const rewritten = prefix(uri);
-      playlists.push(rewritten);
-      if (line.startsWith('#EXT-X-IMAGE-STREAM-INF') && thumbnails === undefined) thumbnails = rewritten;
-      return `URI="${rewritten}"`;
-    });
-    others.push(withUri);
-  }
-  if (variants.length === 0) throw new PublishError('MediaConvert playlist has no variants');
-  const sorted = [...variants].sort((a, b) => b.bandwidth - a.bandwidth);
-  const short = (v: { width: number; height: number }) => Math.min(v.width, v.height);
-  const start = sorted.find((v) => short(v) > 0 && short(v) <= START_SHORT_SIDE) ?? sorted[sorted.length - 1]!;
-  const ordered = [start, ...sorted.filter((v) => v !== start)];
-  // Where the poster and thumbnails are (lesson-session-data.ts): the poster is a frame capture
-  // named by MediaConvert, relative to the version folder; the thumbnails the image stream.
-  const images = sessionDataLines({
-    ...(posterKey !== undefined ? { poster: prefix(posterKey) } : {}),
-    ...(thumbnails !== undefined ? { thumbnails } : {}),
-  });
-  const out = ['#EXTM3U', ...images, ...others, ...ordered.flatMap((v) => [v.inf, v.uri])];
-  return {
-    text: `${out.join('\n')}\n`,
-    playlists,
-    renditions: sorted.map((v) => ({ name: `${short(v)}p`, width: v.width, height: v.height, bandwidth: v.bandwidth })),
-    ...(thumbnails !== undefined ? { thumbnails } : {}),
-  };
-}
-
-/** Pure: `s3://bucket/key` -> {bucket, key}, or null. */
-export function parseS3Url(url: string): { bucket: string; key: string } | null {
-  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
-  return m ? { bucket: m[1]!, key: m[2]! } : null;
-}
-
-/** Pure: the next-lesson entries of one course as they are vs as they should be -> the writes. */
-export function kvsChanges(
-  current: ReadonlyMap<string, string>,
-  desired: readonly { key: string; value: string }[],
-): { puts: { Key: string; Value: string }[]; deletes: { Key: string }[] } {
-  const want = new Map(desired.map((d) => [d.key, d.value]));
-  const puts = [...want].filter(([k, v]) => current.get(k) !== v).map(([Key, Value]) => ({ Key, Value }));
-  const deletes = [...current.keys()].filter((k) => !want.has(k)).map((Key) => ({ Key }));
-  return { puts, deletes };
-}
-
-/** Pure: a ERROR's retry decision. */
-export function shouldRetry(change: Pick<JobStateChange, 'errorCode' | 'attempt'>, config: Pick<CompletionHandlerConfig, 'maxAttempts' | 'transientErrorCodes'>): boolean {
-  return change.errorCode !== undefined && config.transientErrorCodes.includes(change.errorCode) && change.attempt < config.maxAttempts;
-}
-
-/** Pure: MediaConvert error code -> the record's errorKind (1010-1099: the input file itself). */
-export function errorKindFor(code: number | undefined): string {
-  // 1010-1099: the input could not be read as media; 1404: the input object could not be
-  // opened (missing, or not readable by the role). Both mean the upload must be redone
-  // (https://docs.aws.amazon.com/mediaconvert/latest/ug/mediaconvert_error_codes.html).
-  if (code === 1404) return 'mediaconvert-input';
-  return code !== undefined && code >= 1010 && code < 1100 ? 'mediaconvert-input' : 'mediaconvert';
-}
+// The pure parts, where the handler's importers have always found them.
+export { DETAIL_TYPE, errorKindFor, kvsChanges, parseJobStateChange, parseS3Url, shouldRetry, type JobStateChange, type OutputGroupDetail } from './completion-event.ts';
+export { PublishError, rewriteMasterPlaylist, type RewrittenMaster } from './completion-rewrite.ts';
 
 // ---------- I/O ----------
 
@@ -233,10 +69,6 @@ export type CompletionResult =
   | { readonly outcome: 'resubmitted'; readonly jobId: string; readonly attempt: number }
   | { readonly outcome: 'failed'; readonly message: string };
 
-function versionOfKey(key: string | undefined): string | undefined {
-  const v = key?.split('/')[3];
-  return v && VERSION_RE.test(v) ? v : undefined;
-}
 
 export function createCompletionHandler(config: CompletionHandlerConfig, deps: CompletionDeps): (event: unknown) => Promise<CompletionResult> {
   const log = deps.log ?? ((entry) => console.log(JSON.stringify(entry)));
@@ -351,7 +183,7 @@ export function createCompletionHandler(config: CompletionHandlerConfig, deps: C
     await deps.dynamo.send(
       new UpdateItemCommand({
         TableName: table,
-        Key: { courseId: { S: change.courseId }, lessonId: { S: change.lessonId } },
+        Key: lessonKey(change.courseId, change.lessonId),
         UpdateExpression: 'SET jobId = :j, updatedAt = :now',
         ExpressionAttributeValues: { ':j': { S: jobId }, ':now': { S: new Date().toISOString() } },
       }),
@@ -360,7 +192,7 @@ export function createCompletionHandler(config: CompletionHandlerConfig, deps: C
     return { outcome: 'resubmitted', jobId, attempt };
   }
 
-  async function fail(change: JobStateChange, message: string, kind: string): Promise<CompletionResult> {
+  async function fail(change: JobStateChange, message: string, kind: LessonErrorKind): Promise<CompletionResult> {
     await markFailed(deps.dynamo, table, change.courseId, change.lessonId, message, undefined, kind);
     log({ msg: 'lesson failed', courseId: change.courseId, lessonId: change.lessonId, jobId: change.jobId, message });
     return { outcome: 'failed', message };
@@ -373,10 +205,10 @@ export function createCompletionHandler(config: CompletionHandlerConfig, deps: C
     const record = await getLesson(deps.dynamo, table, change.courseId, change.lessonId);
     if (!record) return { outcome: 'ignored', reason: 'no such lesson record' };
     if (record.jobId !== undefined && record.jobId !== change.jobId) return { outcome: 'ignored', reason: `superseded by job ${record.jobId}` };
-    const current = versionOfKey(record.posterKey) ?? versionOfKey(record.thumbnailsKey);
+    const current = publishedVersionOf(record);
     if (current !== undefined && current > change.version) return { outcome: 'ignored', reason: `version ${current} is newer` };
 
-    if (change.status === 'COMPLETE') {
+    if (change.status === JOB_STATE.COMPLETE) {
       try {
         return await publish(change);
       } catch (error) {
@@ -384,7 +216,7 @@ export function createCompletionHandler(config: CompletionHandlerConfig, deps: C
         throw error; // S3/DynamoDB trouble: let Lambda retry the event
       }
     }
-    if (change.status === 'CANCELED') return fail(change, `MediaConvert job ${change.jobId} was canceled`, 'canceled');
+    if (change.status === JOB_STATE.CANCELED) return fail(change, `MediaConvert job ${change.jobId} was canceled`, 'canceled');
     if (shouldRetry(change, config)) return resubmit(change);
     const message = `MediaConvert error ${change.errorCode ?? '?'}: ${change.errorMessage ?? 'no message'} (job ${change.jobId}, attempt ${change.attempt} of ${config.maxAttempts})`;
     return fail(change, message, errorKindFor(change.errorCode));

@@ -28,7 +28,9 @@ import { LADDER, type Ladder } from '../ladder.ts';
 import { getLesson, markFailed, prepareLesson, releaseEncodeClaim } from '../lessons.ts';
 import { toMediaConvertJob } from '../mediaconvert-job.ts';
 import { parseSourceKey } from '../sources.ts';
+import { lessonKey } from '../../tables/lessons.ts';
 import type { UploadTriggerConfig } from './config.ts';
+import type { LessonErrorKind } from '../errors.ts';
 
 export interface UploadAction {
   readonly kind: 'encode' | 'register' | 'on-demand';
@@ -188,7 +190,7 @@ export function createUploadTrigger(config: UploadTriggerConfig, deps: UploadTri
     await deps.dynamo.send(
       new UpdateItemCommand({
         TableName: table,
-        Key: { courseId: { S: action.courseId }, lessonId: { S: action.lessonId } },
+        Key: lessonKey(action.courseId, action.lessonId),
         UpdateExpression: `SET ${sets.join(', ')}`,
         ExpressionAttributeValues: values,
       }),
@@ -235,7 +237,7 @@ export function createUploadTrigger(config: UploadTriggerConfig, deps: UploadTri
           // can be recorded `failed` by the completion handler before this line runs.
           await deps.dynamo.send(new UpdateItemCommand({
             TableName: table,
-            Key: { courseId: { S: action.courseId }, lessonId: { S: action.lessonId } },
+            Key: lessonKey(action.courseId, action.lessonId),
             UpdateExpression: 'SET #s = :encoding, jobId = :j',
             ConditionExpression: '#s IN (:pending, :encoding)',
             ExpressionAttributeNames: { '#s': 'status' },
@@ -254,7 +256,7 @@ export function createUploadTrigger(config: UploadTriggerConfig, deps: UploadTri
         // On-demand: back to pending, so the next student request tries again. Upload: failed,
         // with the reason; Lambda's own retry of the event can still succeed.
         if (action.kind === 'on-demand') await releaseEncodeClaim(deps.dynamo, table, action.courseId, action.lessonId).catch(() => undefined);
-        else await markFailed(deps.dynamo, table, action.courseId, action.lessonId, message, undefined, 'submit').catch(() => undefined);
+        else await markFailed(deps.dynamo, table, action.courseId, action.lessonId, message, undefined, 'submit' satisfies LessonErrorKind).catch(() => undefined);
         throw error;
       }
     }

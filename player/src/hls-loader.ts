@@ -9,7 +9,7 @@
  */
 import type { HlsConfig, Loader, LoaderCallbacks, LoaderConfiguration, LoaderContext, LoaderStats } from 'hls.js';
 import type { PrefetchCache } from './prefetch.ts';
-import type { Fetched, Transport } from './session.ts';
+import type { Fetched, Transport } from './transport.ts';
 
 export interface LoaderDeps {
   readonly cache: PrefetchCache;
@@ -38,16 +38,16 @@ export function createLoaderClass(deps: LoaderDeps): LoaderClass {
   return class LecternLoader implements Loader<LoaderContext> {
     context: LoaderContext | null = null;
     stats: LoaderStats = newStats();
-    private controller: AbortController | null = null;
-    private callbacks: LoaderCallbacks<LoaderContext> | null = null;
-    private timer: ReturnType<typeof setTimeout> | undefined;
-    private done = false;
+    #controller: AbortController | null = null;
+    #callbacks: LoaderCallbacks<LoaderContext> | null = null;
+    #timer: ReturnType<typeof setTimeout> | undefined;
+    #done = false;
 
     constructor(_config: HlsConfig) {}
 
     load(context: LoaderContext, config: LoaderConfiguration, callbacks: LoaderCallbacks<LoaderContext>): void {
       this.context = context;
-      this.callbacks = callbacks;
+      this.#callbacks = callbacks;
       const stats = this.stats;
       stats.loading.start = performance.now();
       const ranged = Boolean(context.rangeEnd || context.rangeStart);
@@ -55,38 +55,38 @@ export function createLoaderClass(deps: LoaderDeps): LoaderClass {
       if (hit) {
         hit.promise.then(
           (result) => {
-            if (this.done) return;
+            if (this.#done) return;
             if (result.ok) {
               deps.cache.markServed(context.url);
-              this.deliver(result, true);
-            } else this.network(config, 0);
+              this.#deliver(result, true);
+            } else this.#network(config, 0);
           },
-          () => !this.done && this.network(config, 0),
+          () => !this.#done && this.#network(config, 0),
         );
         return;
       }
-      this.network(config, 0);
+      this.#network(config, 0);
     }
 
-    private network(config: LoaderConfiguration, attempt: number): void {
+    #network(config: LoaderConfiguration, attempt: number): void {
       const context = this.context;
-      if (!context || this.done) return;
+      if (!context || this.#done) return;
       const stats = this.stats;
       const policy = config.loadPolicy;
-      const controller = (this.controller = new AbortController());
-      clearTimeout(this.timer);
+      const controller = (this.#controller = new AbortController());
+      clearTimeout(this.#timer);
       const budget = Number.isFinite(policy.maxLoadTimeMs) && policy.maxLoadTimeMs > 0 ? policy.maxLoadTimeMs : 20_000;
-      this.timer = setTimeout(() => {
-        if (this.done) return;
+      this.#timer = setTimeout(() => {
+        if (this.#done) return;
         controller.abort();
         const retry = policy.timeoutRetry;
         if (retry && attempt < retry.maxNumRetry) {
           stats.retry++;
-          this.network(config, attempt + 1);
+          this.#network(config, attempt + 1);
           return;
         }
-        this.finish();
-        this.callbacks?.onTimeout(stats, context, null);
+        this.#finish();
+        this.#callbacks?.onTimeout(stats, context, null);
       }, budget);
       const headers: Record<string, string> = { ...(context.headers ?? {}) };
       if (context.rangeEnd) headers['Range'] = `bytes=${context.rangeStart ?? 0}-${context.rangeEnd - 1}`;
@@ -106,43 +106,43 @@ export function createLoaderClass(deps: LoaderDeps): LoaderClass {
         })
         .then(
           (result) => {
-            if (this.done) return;
-            if (result.ok) return this.deliver(result, false);
+            if (this.#done) return;
+            if (result.ok) return this.#deliver(result, false);
             const retry = policy.errorRetry;
             // 403 was already retried with a fresh session by the transport.
             const retriable = result.status >= 500 || result.status === 0 || result.status === 429;
             if (retriable && retry && attempt < retry.maxNumRetry) {
               stats.retry++;
               const delay = Math.min(retry.maxRetryDelayMs || 8000, (retry.retryDelayMs || 1000) * 2 ** attempt);
-              setTimeout(() => this.network(config, attempt + 1), delay);
+              setTimeout(() => this.#network(config, attempt + 1), delay);
               return;
             }
-            this.finish();
-            this.callbacks?.onError({ code: result.status, text: `HTTP ${result.status}` }, context, null, stats);
+            this.#finish();
+            this.#callbacks?.onError({ code: result.status, text: `HTTP ${result.status}` }, context, null, stats);
           },
           (error: unknown) => {
-            if (this.done || controller.signal.aborted) return;
+            if (this.#done || controller.signal.aborted) return;
             if ((error as { name?: string }).name === 'PlayerError') {
               deps.onSessionError(error);
-              this.finish();
-              this.callbacks?.onError({ code: 403, text: (error as Error).message }, context, null, stats);
+              this.#finish();
+              this.#callbacks?.onError({ code: 403, text: (error as Error).message }, context, null, stats);
               return;
             }
             const retry = policy.errorRetry;
             if (retry && attempt < retry.maxNumRetry) {
               stats.retry++;
-              setTimeout(() => this.network(config, attempt + 1), Math.min(retry.maxRetryDelayMs || 8000, (retry.retryDelayMs || 1000) * 2 ** attempt));
+              setTimeout(() => this.#network(config, attempt + 1), Math.min(retry.maxRetryDelayMs || 8000, (retry.retryDelayMs || 1000) * 2 ** attempt));
               return;
             }
-            this.finish();
-            this.callbacks?.onError({ code: 0, text: (error as Error).message }, context, null, stats);
+            this.#finish();
+            this.#callbacks?.onError({ code: 0, text: (error as Error).message }, context, null, stats);
           },
         );
     }
 
-    private deliver(result: Fetched, fromCache: boolean): void {
+    #deliver(result: Fetched, fromCache: boolean): void {
       const context = this.context;
-      const callbacks = this.callbacks;
+      const callbacks = this.#callbacks;
       if (!context || !callbacks) return;
       const stats = this.stats;
       if (fromCache) {
@@ -156,30 +156,30 @@ export function createLoaderClass(deps: LoaderDeps): LoaderClass {
       stats.loaded = stats.total = result.data.byteLength;
       stats.bwEstimate = (stats.total * 8000) / Math.max(1, stats.loading.end - stats.loading.first);
       const data = context.responseType === 'arraybuffer' ? result.data : new TextDecoder().decode(result.data);
-      this.finish();
+      this.#finish();
       callbacks.onProgress?.(stats, context, data, null);
       callbacks.onSuccess({ url: result.url, data, code: result.status }, stats, context, null);
     }
 
-    private finish(): void {
-      this.done = true;
-      clearTimeout(this.timer);
+    #finish(): void {
+      this.#done = true;
+      clearTimeout(this.#timer);
     }
 
     abort(): void {
-      if (this.done) return;
-      this.finish();
+      if (this.#done) return;
+      this.#finish();
       this.stats.aborted = true;
-      this.controller?.abort();
-      if (this.context) this.callbacks?.onAbort?.(this.stats, this.context, null);
+      this.#controller?.abort();
+      if (this.context) this.#callbacks?.onAbort?.(this.stats, this.context, null);
     }
 
     destroy(): void {
-      if (!this.done) {
-        this.finish();
-        this.controller?.abort();
+      if (!this.#done) {
+        this.#finish();
+        this.#controller?.abort();
       }
-      this.callbacks = null;
+      this.#callbacks = null;
       this.context = null;
     }
 

@@ -1,83 +1,30 @@
+/**
+ * The player's import of the HLS module (its parsing is tested in pipeline/hls/hls.test.ts):
+ * the names the player uses, and MediaConvert's image-stream thumbnails through the player's
+ * own thumbnail index.
+ */
 import { describe, expect, it } from 'vitest';
-import { imageStreamThumbnails, parseAttributes, parseMaster, parseMedia, PlaylistError, segmentAt, SESSION_DATA_IDS } from './m3u8.ts';
+import * as m3u8 from './m3u8.ts';
+import { imageStreamThumbnails, parseMaster, PlaylistError, SESSION_DATA_IDS } from './m3u8.ts';
 import { thumbnailIndex } from './vtt.ts';
-import { SESSION_DATA_IDS as WRITTEN_IDS, sessionDataLines } from '../../pipeline/lesson-session-data.ts';
+import { SESSION_DATA_IDS as WRITTEN_IDS, sessionDataLines } from '../../pipeline/hls/index.ts';
 
-const MASTER = `#EXTM3U
-#EXT-X-VERSION:7
-#EXT-X-INDEPENDENT-SEGMENTS
-#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",LANGUAGE="en",DEFAULT=YES,URI="v1/subs/en.m3u8"
-#EXT-X-STREAM-INF:BANDWIDTH=492734,AVERAGE-BANDWIDTH=470571,RESOLUTION=640x360,FRAME-RATE=30.000,CODECS="avc1.4d401e,mp4a.40.2",SUBTITLES="subs"
-v1/360p/index.m3u8
-#EXT-X-STREAM-INF:BANDWIDTH=1691024,RESOLUTION=960x540,CODECS="avc1.64001f,mp4a.40.2"
-v1/540p/index.m3u8
-`;
-
-const MEDIA = `#EXTM3U
-#EXT-X-VERSION:7
-#EXT-X-TARGETDURATION:4
-#EXT-X-PLAYLIST-TYPE:VOD
-#EXT-X-MAP:URI="init_1.mp4"
-#EXTINF:4.000000,
-seg-00000.m4s
-#EXTINF:4.000000,
-seg-00001.m4s
-#EXTINF:2.5,
-seg-00002.m4s
-#EXT-X-ENDLIST
-`;
-
-const base = 'https://cdn.example/courses/c/l/master.m3u8';
-
-describe('playlist parsing', () => {
-  it('reads quoted attributes with commas inside', () => {
-    const a = parseAttributes('BANDWIDTH=1,CODECS="avc1.64001f,mp4a.40.2",RESOLUTION=1x2');
-    expect(a.get('CODECS')).toBe('avc1.64001f,mp4a.40.2');
-    expect(a.get('RESOLUTION')).toBe('1x2');
+describe('player/src/m3u8.ts', () => {
+  it('exports what the player imports', () => {
+    for (const name of ['imageStreamThumbnails', 'parseAttributes', 'parseMaster', 'parseMedia', 'PlaylistError', 'segmentAt', 'SESSION_DATA_IDS']) {
+      expect(m3u8, name).toHaveProperty(name);
+    }
+    expect(() => parseMaster('<html>', 'https://cdn.example/m.m3u8')).toThrow(PlaylistError);
   });
 
-  it('lists variants in playlist order with absolute URLs, and the subtitle renditions', () => {
-    const m = parseMaster(MASTER, base);
-    expect(m.variants.map((v) => [v.url, v.bandwidth, v.height])).toEqual([
-      ['https://cdn.example/courses/c/l/v1/360p/index.m3u8', 492734, 360],
-      ['https://cdn.example/courses/c/l/v1/540p/index.m3u8', 1691024, 540],
-    ]);
-    expect(m.subtitles).toEqual([{ url: 'https://cdn.example/courses/c/l/v1/subs/en.m3u8', groupId: 'subs', name: 'English', language: 'en', isDefault: true }]);
+  it('reads the poster and thumbnails the publishers write (same DATA-IDs)', () => {
+    expect(SESSION_DATA_IDS).toEqual(WRITTEN_IDS);
+    const text = ['#EXTM3U', ...sessionDataLines({ poster: 'v1/poster.0000001.jpg' }), '#EXT-X-STREAM-INF:BANDWIDTH=1', 'v1/a.m3u8'].join('\n');
+    expect(parseMaster(text, 'https://cdn/courses/c/l/master.m3u8').sessionData.get(SESSION_DATA_IDS.poster)).toBe('v1/poster.0000001.jpg');
   });
-
-  it('treats a media playlist given as the source as its own single variant', () => {
-    expect(parseMaster(MEDIA, base).variants).toEqual([{ url: base, bandwidth: 0 }]);
-  });
-
-  it('refuses what is not a playlist', () => {
-    expect(() => parseMaster('<html>', base)).toThrow(PlaylistError);
-    expect(() => parseMaster('#EXTM3U\n#EXT-X-VERSION:7\n', base)).toThrow(/no variants/);
-  });
-
-  it('builds the segment timeline and finds the segment for a position', () => {
-    const p = parseMedia(MEDIA, 'https://cdn.example/courses/c/l/v1/360p/index.m3u8');
-    expect(p.initUrl).toBe('https://cdn.example/courses/c/l/v1/360p/init_1.mp4');
-    expect(p.segments.map((s) => s.start)).toEqual([0, 4, 8]);
-    expect(p.duration).toBe(10.5);
-    expect(p.endList).toBe(true);
-    expect(segmentAt(p, 0)?.url).toMatch(/seg-00000/);
-    expect(segmentAt(p, 3.99)?.url).toMatch(/seg-00000/);
-    expect(segmentAt(p, 4)?.url).toMatch(/seg-00001/);
-    expect(segmentAt(p, 99)?.url).toMatch(/seg-00002/);
-  });
-
 });
 
 describe('the poster and thumbnails a master names', () => {
-  it('reads what the publishers write (same DATA-IDs, values relative to the master)', () => {
-    expect(SESSION_DATA_IDS).toEqual(WRITTEN_IDS);
-    const text = ['#EXTM3U', ...sessionDataLines({ poster: 'v1/poster.0000001.jpg', thumbnails: 'v1/index_video_1_thumb.m3u8' }), '#EXT-X-STREAM-INF:BANDWIDTH=1', 'v1/a.m3u8'].join('\n');
-    const master = parseMaster(text, 'https://cdn/courses/c/l/master.m3u8');
-    expect(master.sessionData.get(SESSION_DATA_IDS.poster)).toBe('v1/poster.0000001.jpg');
-    expect(master.sessionData.get(SESSION_DATA_IDS.thumbnails)).toBe('v1/index_video_1_thumb.m3u8');
-    expect(parseMaster('#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\na.m3u8', 'https://cdn/m.m3u8').sessionData.size).toBe(0);
-  });
-
   it("maps a time to its tile in MediaConvert's image-stream thumbnails", () => {
     // As MediaConvert's image-based trick play writes it (EXT-X-TILES per segment).
     const text = [

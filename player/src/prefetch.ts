@@ -3,7 +3,8 @@
  * URL. hls.js's loader asks here first, so a prefetched playlist or segment is never fetched
  * twice and the next click plays from memory.
  */
-import { canonicalUrl, type Fetched, type Transport } from './session.ts';
+import { canonicalUrl } from './signed-url.ts';
+import type { Fetched, Transport } from './transport.ts';
 
 export interface CacheEntry {
   readonly key: string;
@@ -15,28 +16,28 @@ export interface CacheEntry {
 }
 
 export class PrefetchCache {
-  private readonly entries = new Map<string, CacheEntry>();
+  readonly #entries = new Map<string, CacheEntry>();
   /** URLs served from memory, for tests and the bench. */
   readonly served: string[] = [];
 
   has(url: string): boolean {
-    return this.entries.has(canonicalUrl(url));
+    return this.#entries.has(canonicalUrl(url));
   }
 
   /** Starts (or joins) a fetch. Failed fetches are dropped so a retry goes to the network. */
   fetch(transport: Transport, url: string, group: string): Promise<Fetched> {
     const key = canonicalUrl(url);
-    const existing = this.entries.get(key);
+    const existing = this.#entries.get(key);
     if (existing) return existing.promise;
     const promise = transport.get(key);
     const entry: CacheEntry = { key, promise, group };
-    this.entries.set(key, entry);
+    this.#entries.set(key, entry);
     promise.then(
       (result) => {
         entry.result = result;
-        if (!result.ok) this.entries.delete(key);
+        if (!result.ok) this.#entries.delete(key);
       },
-      () => this.entries.delete(key),
+      () => this.#entries.delete(key),
     );
     return promise;
   }
@@ -45,11 +46,11 @@ export class PrefetchCache {
   put(result: Fetched, group: string): void {
     if (!result.ok) return;
     const entry: CacheEntry = { key: result.url, promise: Promise.resolve(result), result, group };
-    this.entries.set(result.url, entry);
+    this.#entries.set(result.url, entry);
   }
 
   lookup(url: string): CacheEntry | undefined {
-    return this.entries.get(canonicalUrl(url));
+    return this.#entries.get(canonicalUrl(url));
   }
 
   markServed(url: string): void {
@@ -58,11 +59,11 @@ export class PrefetchCache {
 
   /** Drops everything not in `keep` (lesson groups). */
   retain(keep: readonly string[]): void {
-    for (const [key, entry] of this.entries) if (!keep.includes(entry.group)) this.entries.delete(key);
+    for (const [key, entry] of this.#entries) if (!keep.includes(entry.group)) this.#entries.delete(key);
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.#entries.size;
   }
 }
 

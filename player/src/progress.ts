@@ -21,34 +21,34 @@ export const SAVE_EVERY_SECONDS = 15;
 export const CHECKPOINT_EVERY_SECONDS = 0.5;
 
 export class ProgressClient {
-  private base: string | null = null;
-  private readonly basePromise: Promise<string>;
-  private readonly getToken: TokenProvider;
+  #base: string | null = null;
+  readonly #basePromise: Promise<string>;
+  readonly #getToken: TokenProvider;
 
   /** `base` may still be arriving (the page's config.json). */
   constructor(base: string | Promise<string>, getToken: TokenProvider) {
-    this.basePromise = Promise.resolve(base).then((b) => (this.base = new URL(b, location.href).href.replace(/\/+$/, '')));
-    this.getToken = getToken;
+    this.#basePromise = Promise.resolve(base).then((b) => (this.#base = new URL(b, location.href).href.replace(/\/+$/, '')));
+    this.#getToken = getToken;
   }
 
-  private url(courseId: string, lessonId: string): string {
-    return `${this.base}/${encodeURIComponent(courseId)}/${encodeURIComponent(lessonId)}`;
+  #url(courseId: string, lessonId: string): string {
+    return `${this.#base}/${encodeURIComponent(courseId)}/${encodeURIComponent(lessonId)}`;
   }
 
   async get(courseId: string, lessonId: string): Promise<ProgressRecord | null> {
-    await this.basePromise;
-    const token = await this.getToken();
+    await this.#basePromise;
+    const token = await this.#getToken();
     if (!token) return null;
-    const res = await fetch(this.url(courseId, lessonId), { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
+    const res = await fetch(this.#url(courseId, lessonId), { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
     if (!res.ok) return null;
     return (await res.json()) as ProgressRecord;
   }
 
   async put(courseId: string, lessonId: string, update: ProgressUpdate): Promise<ProgressSaved | null> {
-    await this.basePromise;
-    const token = await this.getToken();
+    await this.#basePromise;
+    const token = await this.#getToken();
     if (!token) return null;
-    const res = await fetch(this.url(courseId, lessonId), {
+    const res = await fetch(this.#url(courseId, lessonId), {
       method: 'PUT',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(update),
@@ -59,9 +59,9 @@ export class ProgressClient {
 
   /** For pagehide: the browser sends it after the page is gone. The token rides in the body. */
   beacon(courseId: string, lessonId: string, update: ProgressUpdate, token: string | null): boolean {
-    if (!token || !this.base) return false;
+    if (!token || !this.#base) return false;
     const body = JSON.stringify({ ...update, token });
-    const url = this.url(courseId, lessonId);
+    const url = this.#url(courseId, lessonId);
     if (typeof navigator.sendBeacon === 'function' && navigator.sendBeacon(url, new Blob([body], { type: 'text/plain;charset=UTF-8' }))) return true;
     void fetch(url, { method: 'POST', body, keepalive: true, headers: { 'content-type': 'text/plain;charset=UTF-8' } }).catch(() => undefined);
     return true;
@@ -124,127 +124,127 @@ export interface TrackerOptions {
  * Saves go one at a time, in order: the server judges each against the one before.
  */
 export class ProgressTracker {
-  private readonly o: TrackerOptions;
-  private timer: ReturnType<typeof setInterval> | undefined;
-  private completed: boolean;
-  private lastSent = -1;
+  readonly #o: TrackerOptions;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #completed: boolean;
+  #lastSent = -1;
   /** The last position reached by playing (not by seeking): where a seek departs from. */
-  private played = 0;
-  private nextCheckpoint = 0;
-  private queue: Promise<void> = Promise.resolve();
-  private disposed = false;
+  #played = 0;
+  #nextCheckpoint = 0;
+  #queue: Promise<void> = Promise.resolve();
+  #disposed = false;
 
   constructor(options: TrackerOptions) {
-    this.o = options;
-    this.completed = options.alreadyCompleted;
+    this.#o = options;
+    this.#completed = options.alreadyCompleted;
     const v = options.video;
-    v.addEventListener('playing', this.onPlaying);
-    v.addEventListener('pause', this.onPause);
-    v.addEventListener('ended', this.onEnded);
-    v.addEventListener('seeking', this.onSeeking);
-    v.addEventListener('seeked', this.onSeeked);
-    v.addEventListener('timeupdate', this.onTimeUpdate);
-    addEventListener('pagehide', this.onPageHide);
+    v.addEventListener('playing', this.#onPlaying);
+    v.addEventListener('pause', this.#onPause);
+    v.addEventListener('ended', this.#onEnded);
+    v.addEventListener('seeking', this.#onSeeking);
+    v.addEventListener('seeked', this.#onSeeked);
+    v.addEventListener('timeupdate', this.#onTimeUpdate);
+    addEventListener('pagehide', this.#onPageHide);
   }
 
-  private duration(): number {
-    const d = this.o.video.duration;
+  #duration(): number {
+    const d = this.#o.video.duration;
     return Number.isFinite(d) && d > 0 ? d : 0;
   }
 
-  private onPlaying = (): void => {
-    clearInterval(this.timer);
-    this.timer = setInterval(() => void this.save('interval'), SAVE_EVERY_SECONDS * 1000);
+  #onPlaying = (): void => {
+    clearInterval(this.#timer);
+    this.#timer = setInterval(() => void this.save('interval'), SAVE_EVERY_SECONDS * 1000);
     void this.save('play');
   };
 
-  private onPause = (): void => {
-    clearInterval(this.timer);
+  #onPause = (): void => {
+    clearInterval(this.#timer);
     // 'pause' also fires right before 'ended'; onEnded sends that one.
-    if (!this.o.video.ended) void this.save('pause');
+    if (!this.#o.video.ended) void this.save('pause');
   };
 
-  private onEnded = (): void => {
-    clearInterval(this.timer);
+  #onEnded = (): void => {
+    clearInterval(this.#timer);
     void this.save('ended');
   };
 
-  private onSeeking = (): void => {
+  #onSeeking = (): void => {
     // currentTime is already the target: report where playback left, so the server sees the jump.
-    if (!this.o.video.paused) void this.save('seek-from', this.played);
+    if (!this.#o.video.paused) void this.save('seek-from', this.#played);
   };
 
-  private onSeeked = (): void => {
-    const v = this.o.video;
-    this.played = v.currentTime;
+  #onSeeked = (): void => {
+    const v = this.#o.video;
+    this.#played = v.currentTime;
     // Past 90 % again after this seek: report as soon as playback gets there.
-    this.nextCheckpoint = v.currentTime;
+    this.#nextCheckpoint = v.currentTime;
     if (!v.paused) void this.save('seek-to');
   };
 
-  private onTimeUpdate = (): void => {
-    const v = this.o.video;
-    saveLocalPosition(this.o.storage, this.o.courseId, this.o.lessonId, v.currentTime);
+  #onTimeUpdate = (): void => {
+    const v = this.#o.video;
+    saveLocalPosition(this.#o.storage, this.#o.courseId, this.#o.lessonId, v.currentTime);
     if (v.seeking || v.paused) return;
-    this.played = v.currentTime;
-    const d = this.duration();
-    if (!this.completed && d && v.currentTime >= d * COMPLETE_AT && v.currentTime >= this.nextCheckpoint) {
-      this.nextCheckpoint = v.currentTime + CHECKPOINT_EVERY_SECONDS;
+    this.#played = v.currentTime;
+    const d = this.#duration();
+    if (!this.#completed && d && v.currentTime >= d * COMPLETE_AT && v.currentTime >= this.#nextCheckpoint) {
+      this.#nextCheckpoint = v.currentTime + CHECKPOINT_EVERY_SECONDS;
       void this.save('checkpoint');
     }
   };
 
-  private update(at?: number): ProgressUpdate {
-    const v = this.o.video;
-    const duration = this.duration();
+  #update(at?: number): ProgressUpdate {
+    const v = this.#o.video;
+    const duration = this.#duration();
     const position = at ?? (v.ended ? duration : v.currentTime);
     return { position: Math.round(position * 10) / 10, duration: Math.round(duration * 10) / 10 };
   }
 
   /** Queues a report; resolves once it (and every report before it) has been answered. */
   save(reason: string, at?: number): Promise<void> {
-    if (!this.o.client || this.disposed) return this.queue;
-    const update = this.update(at);
-    if (!update.duration) return this.queue;
-    if (reason === 'interval' && update.position === this.lastSent) return this.queue;
-    this.lastSent = update.position;
-    const client = this.o.client;
-    this.queue = this.queue.then(async () => {
+    if (!this.#o.client || this.#disposed) return this.#queue;
+    const update = this.#update(at);
+    if (!update.duration) return this.#queue;
+    if (reason === 'interval' && update.position === this.#lastSent) return this.#queue;
+    this.#lastSent = update.position;
+    const client = this.#o.client;
+    this.#queue = this.#queue.then(async () => {
       let record: ProgressSaved | null = null;
       try {
-        record = await client.put(this.o.courseId, this.o.lessonId, update);
+        record = await client.put(this.#o.courseId, this.#o.lessonId, update);
       } catch {
         record = null;
       }
-      if (record?.completed && !this.completed) {
-        this.completed = true;
-        this.o.onComplete(record);
+      if (record?.completed && !this.#completed) {
+        this.#completed = true;
+        this.#o.onComplete(record);
       }
-      this.o.onSaved?.(record, reason);
+      this.#o.onSaved?.(record, reason);
     });
-    return this.queue;
+    return this.#queue;
   }
 
-  private onPageHide = (): void => {
-    if (!this.o.client || this.disposed) return;
-    const update = this.update();
+  #onPageHide = (): void => {
+    if (!this.#o.client || this.#disposed) return;
+    const update = this.#update();
     if (!update.duration) return;
-    this.o.client.beacon(this.o.courseId, this.o.lessonId, update, this.o.currentToken());
+    this.#o.client.beacon(this.#o.courseId, this.#o.lessonId, update, this.#o.currentToken());
   };
 
   /** Stops tracking (lesson switch); sends the final position first. */
   dispose(sendFinal: boolean): void {
-    if (this.disposed) return;
-    if (sendFinal && this.o.video.currentTime > 0) void this.save('switch');
-    this.disposed = true;
-    clearInterval(this.timer);
-    const v = this.o.video;
-    v.removeEventListener('playing', this.onPlaying);
-    v.removeEventListener('pause', this.onPause);
-    v.removeEventListener('ended', this.onEnded);
-    v.removeEventListener('seeking', this.onSeeking);
-    v.removeEventListener('seeked', this.onSeeked);
-    v.removeEventListener('timeupdate', this.onTimeUpdate);
-    removeEventListener('pagehide', this.onPageHide);
+    if (this.#disposed) return;
+    if (sendFinal && this.#o.video.currentTime > 0) void this.save('switch');
+    this.#disposed = true;
+    clearInterval(this.#timer);
+    const v = this.#o.video;
+    v.removeEventListener('playing', this.#onPlaying);
+    v.removeEventListener('pause', this.#onPause);
+    v.removeEventListener('ended', this.#onEnded);
+    v.removeEventListener('seeking', this.#onSeeking);
+    v.removeEventListener('seeked', this.#onSeeked);
+    v.removeEventListener('timeupdate', this.#onTimeUpdate);
+    removeEventListener('pagehide', this.#onPageHide);
   }
 }

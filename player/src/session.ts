@@ -2,11 +2,16 @@
  * The media session for one course: `POST /auth/session` with the bearer token gives
  * course-scoped CloudFront cookies and, in the JSON body, the same policy as a signed query
  * string for players whose cookies are blocked (third-party context). Every media request goes
- * through `Transport.get`, which signs it in cookie-less mode and, on a 403, refreshes the
- * session once and retries.
+ * through `Transport.get` (transport.ts), which signs it in cookie-less mode and, on a 403,
+ * refreshes the session once and retries.
  */
+import { PLAYER_DEFAULTS } from './defaults.ts';
 import { PlayerError } from './errors.ts';
 import { mustRenewMarginSeconds } from './session-renewal.ts';
+import { withQuery } from './signed-url.ts';
+
+export { canonicalUrl, withQuery } from './signed-url.ts';
+export { Transport, type Fetched, type GetOptions } from './transport.ts';
 
 export type SessionMode = 'cookies' | 'signed-query';
 /** `auto`: cookies, falling back to the signed query when a fresh session's cookies are not sent. */
@@ -21,22 +26,6 @@ export interface SessionInfo {
   readonly lifetimeSeconds: number;
   /** Policy=...&Signature=...&Key-Pair-Id=... */
   readonly query: string;
-}
-
-/** Query parameters that carry a CloudFront signature (never part of a cache key). */
-const SIGNING_PARAMS = ['Policy', 'Signature', 'Key-Pair-Id', 'Expires', 'Hash-Algorithm'];
-
-export function canonicalUrl(url: string): string {
-  const u = new URL(url);
-  if (!u.search) return u.href;
-  for (const name of SIGNING_PARAMS) u.searchParams.delete(name);
-  return u.href;
-}
-
-export function withQuery(url: string, query: string): string {
-  if (!query) return url;
-  const u = new URL(canonicalUrl(url));
-  return `${u.href}${u.search ? '&' : '?'}${query}`;
 }
 
 interface StoredSession extends SessionInfo {
@@ -62,28 +51,28 @@ export interface SessionOptions {
 export class Session {
   readonly origin: string;
   readonly courseId: string;
-  private info: SessionInfo | null = null;
-  private modeValue: SessionMode;
-  private readonly canFallBack: boolean;
-  private inFlight: Promise<SessionInfo> | null = null;
-  private readonly options: SessionOptions;
-  private readonly now: () => number;
+  #info: SessionInfo | null = null;
+  #modeValue: SessionMode;
+  readonly #canFallBack: boolean;
+  #inFlight: Promise<SessionInfo> | null = null;
+  readonly #options: SessionOptions;
+  readonly #now: () => number;
   /** Counts POSTs, for tests and the bench. */
   refreshes = 0;
 
   constructor(options: SessionOptions) {
-    this.options = options;
+    this.#options = options;
     this.origin = options.origin;
     this.courseId = options.courseId;
-    this.now = options.now ?? Date.now;
-    this.modeValue = options.mode === 'signed-query' ? 'signed-query' : 'cookies';
-    this.canFallBack = options.mode === 'auto';
+    this.#now = options.now ?? Date.now;
+    this.#modeValue = options.mode === 'signed-query' ? 'signed-query' : 'cookies';
+    this.#canFallBack = options.mode === 'auto';
     try {
       const raw = options.storage?.getItem(storageKey(this.origin, this.courseId));
       const saved = raw ? (JSON.parse(raw) as StoredSession) : null;
-      if (saved && typeof saved.expiresAt === 'number' && typeof saved.lifetimeSeconds === 'number' && typeof saved.query === 'string' && this.fresh(saved)) {
-        this.info = { expiresAt: saved.expiresAt, lifetimeSeconds: saved.lifetimeSeconds, query: saved.query };
-        if (options.mode === 'auto' && saved.mode === 'signed-query') this.modeValue = 'signed-query';
+      if (saved && typeof saved.expiresAt === 'number' && typeof saved.lifetimeSeconds === 'number' && typeof saved.query === 'string' && this.#fresh(saved)) {
+        this.#info = { expiresAt: saved.expiresAt, lifetimeSeconds: saved.lifetimeSeconds, query: saved.query };
+        if (options.mode === 'auto' && saved.mode === 'signed-query') this.#modeValue = 'signed-query';
       }
     } catch {
       /* storage blocked */
@@ -91,39 +80,39 @@ export class Session {
   }
 
   get mode(): SessionMode {
-    return this.modeValue;
+    return this.#modeValue;
   }
 
   get expiresAt(): number | undefined {
-    return this.info?.expiresAt;
+    return this.#info?.expiresAt;
   }
 
   /** The session at hand (restored from storage or fetched), if any. */
   get current(): SessionInfo | null {
-    return this.info;
+    return this.#info;
   }
 
   /** Good enough to start a request on: not in the last share of its life (session-renewal.ts). */
-  private fresh(info: SessionInfo): boolean {
-    return info.expiresAt - mustRenewMarginSeconds(info.lifetimeSeconds) > this.now() / 1000;
+  #fresh(info: SessionInfo): boolean {
+    return info.expiresAt - mustRenewMarginSeconds(info.lifetimeSeconds) > this.#now() / 1000;
   }
 
   /** A session that is still valid, without a request when we have one. */
   async ensure(): Promise<SessionInfo> {
-    if (this.info && this.fresh(this.info)) return this.info;
+    if (this.#info && this.#fresh(this.#info)) return this.#info;
     return this.refresh('start');
   }
 
   /** A new session (shared by concurrent callers). */
   refresh(reason = 'refresh'): Promise<SessionInfo> {
-    this.inFlight ??= this.post(reason).finally(() => {
-      this.inFlight = null;
+    this.#inFlight ??= this.#post(reason).finally(() => {
+      this.#inFlight = null;
     });
-    return this.inFlight;
+    return this.#inFlight;
   }
 
-  private async post(reason: string): Promise<SessionInfo> {
-    let token = await this.options.getToken();
+  async #post(reason: string): Promise<SessionInfo> {
+    let token = await this.#options.getToken();
     if (!token) throw new PlayerError('signin-required');
     for (let attempt = 0; ; attempt++) {
       let response: Response;
@@ -143,24 +132,24 @@ export class Session {
       if (response.ok && typeof body.expiresAt === 'number' && typeof body.query === 'string') {
         // The edge's expiresIn, counted on our own clock: a wrong clock here cannot make a
         // session look fresher (or staler) than the edge made it.
-        const lifetimeSeconds = typeof body.expiresIn === 'number' && body.expiresIn > 0 ? body.expiresIn : Math.max(1, body.expiresAt - this.now() / 1000);
-        const info: SessionInfo = { expiresAt: this.now() / 1000 + lifetimeSeconds, lifetimeSeconds, query: body.query };
-        this.info = info;
-        this.save();
-        this.options.onRefresh?.(info, reason);
+        const lifetimeSeconds = typeof body.expiresIn === 'number' && body.expiresIn > 0 ? body.expiresIn : Math.max(1, body.expiresAt - this.#now() / 1000);
+        const info: SessionInfo = { expiresAt: this.#now() / 1000 + lifetimeSeconds, lifetimeSeconds, query: body.query };
+        this.#info = info;
+        this.#save();
+        this.#options.onRefresh?.(info, reason);
         return info;
       }
       const code = body.error?.code ?? String(response.status);
       if (response.status === 401 && attempt === 0) {
         // Expired or revoked token: one silent renewal (refresh token), then a real sign-in.
-        token = await this.options.getToken({ forceRefresh: true });
+        token = await this.#options.getToken({ forceRefresh: true });
         if (!token) throw new PlayerError('signin-required', code);
         continue;
       }
       if (response.status === 401) throw new PlayerError('signin-required', code);
       if (code === 'ERR_NOT_ENROLLED') throw new PlayerError('not-enrolled', code);
       if (response.status === 503 && attempt < 1) {
-        const wait = Math.min(5, Number(response.headers.get('retry-after')) || 1);
+        const wait = Math.min(PLAYER_DEFAULTS.session.maxRetryAfterSeconds, Number(response.headers.get('retry-after')) || PLAYER_DEFAULTS.session.defaultRetryAfterSeconds);
         await new Promise((r) => setTimeout(r, wait * 1000));
         continue;
       }
@@ -169,11 +158,11 @@ export class Session {
     }
   }
 
-  private save(): void {
-    if (!this.info) return;
+  #save(): void {
+    if (!this.#info) return;
     try {
-      const stored: StoredSession = { ...this.info, mode: this.modeValue };
-      this.options.storage?.setItem(storageKey(this.origin, this.courseId), JSON.stringify(stored));
+      const stored: StoredSession = { ...this.#info, mode: this.#modeValue };
+      this.#options.storage?.setItem(storageKey(this.origin, this.courseId), JSON.stringify(stored));
     } catch {
       /* ignore */
     }
@@ -181,11 +170,11 @@ export class Session {
 
   /** The URL to request: the signed query appended in cookie-less mode. */
   sign(url: string): string {
-    return this.modeValue === 'signed-query' && this.info ? withQuery(url, this.info.query) : url;
+    return this.#modeValue === 'signed-query' && this.#info ? withQuery(url, this.#info.query) : url;
   }
 
   get credentials(): RequestCredentials {
-    return this.modeValue === 'cookies' ? 'include' : 'omit';
+    return this.#modeValue === 'cookies' ? 'include' : 'omit';
   }
 
   /**
@@ -193,9 +182,9 @@ export class Session {
    * (third-party cookies blocked), so switch to the signed query for good.
    */
   fallBackToSignedQuery(): boolean {
-    if (!this.canFallBack || this.modeValue === 'signed-query' || !this.info) return false;
-    this.modeValue = 'signed-query';
-    this.save();
+    if (!this.#canFallBack || this.#modeValue === 'signed-query' || !this.#info) return false;
+    this.#modeValue = 'signed-query';
+    this.#save();
     return true;
   }
 
@@ -206,7 +195,7 @@ export class Session {
    */
   async lessonStatus(lessonId: string): Promise<{ status: 'published' | 'encoding' | 'failed' | 'missing' | 'not-enrolled' | 'unknown'; retryAfter?: number; message?: string }> {
     try {
-      const token = await this.options.getToken();
+      const token = await this.#options.getToken();
       if (!token) return { status: 'unknown' };
       const res = await fetch(`${this.origin}/auth/lessons/${encodeURIComponent(this.courseId)}/${encodeURIComponent(lessonId)}`, {
         headers: { authorization: `Bearer ${token}` },
@@ -227,92 +216,12 @@ export class Session {
 
   /** Sign out of this course: the edge clears the cookies. */
   async clear(): Promise<void> {
-    this.info = null;
+    this.#info = null;
     try {
-      this.options.storage?.removeItem(storageKey(this.origin, this.courseId));
+      this.#options.storage?.removeItem(storageKey(this.origin, this.courseId));
     } catch {
       /* ignore */
     }
     await fetch(`${this.origin}/auth/session?courseId=${encodeURIComponent(this.courseId)}`, { method: 'DELETE', credentials: 'include' }).catch(() => undefined);
-  }
-}
-
-export interface Fetched {
-  /** Canonical (unsigned) final URL, after redirects. */
-  readonly url: string;
-  readonly status: number;
-  readonly ok: boolean;
-  readonly data: ArrayBuffer;
-  /** performance.now() at request start, first byte, end. */
-  readonly start: number;
-  readonly first: number;
-  readonly end: number;
-}
-
-export interface GetOptions {
-  readonly signal?: AbortSignal;
-  readonly headers?: Record<string, string>;
-  readonly onProgress?: (loaded: number, total: number, first: number) => void;
-}
-
-/**
- * Media GETs for one course. A 403 means "no valid session": refresh it once and retry, so a
- * cookie that expired mid-lesson costs one round trip, not a visible error.
- */
-export class Transport {
-  readonly session: Session;
-  /** 403s recovered by a refresh, for tests. */
-  recovered = 0;
-
-  constructor(session: Session) {
-    this.session = session;
-  }
-
-  async get(url: string, options: GetOptions = {}): Promise<Fetched> {
-    let result = await this.once(url, options);
-    if (result.status !== 403) return result;
-    await this.session.refresh('403');
-    result = await this.once(url, options);
-    if (result.status === 403 && this.session.fallBackToSignedQuery()) result = await this.once(url, options);
-    if (result.ok) this.recovered++;
-    return result;
-  }
-
-  private async once(url: string, options: GetOptions): Promise<Fetched> {
-    await this.session.ensure();
-    const start = performance.now();
-    const response = await fetch(this.session.sign(url), {
-      credentials: this.session.credentials,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.headers ? { headers: options.headers } : {}),
-    });
-    const first = performance.now();
-    let data: ArrayBuffer;
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      data = new ArrayBuffer(0);
-    } else if (options.onProgress && response.body) {
-      const total = Number(response.headers.get('content-length')) || 0;
-      const reader = response.body.getReader();
-      const chunks: Uint8Array[] = [];
-      let loaded = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        loaded += value.byteLength;
-        options.onProgress(loaded, total, first);
-      }
-      const joined = new Uint8Array(loaded);
-      let at = 0;
-      for (const chunk of chunks) {
-        joined.set(chunk, at);
-        at += chunk.byteLength;
-      }
-      data = joined.buffer;
-    } else {
-      data = await response.arrayBuffer();
-    }
-    return { url: canonicalUrl(response.url || url), status: response.status, ok: response.ok, data, start, first, end: performance.now() };
   }
 }

@@ -3,25 +3,23 @@
  * every /watch/* path). It signs in (PKCE against the Hosted UI or the local IdP) and hosts
  * one <lectern-player>. hls.js is requested first thing, in parallel with everything else.
  */
-import { beginSignIn, completeSignIn, loadTokens, SignInError, signOut, tokenProvider, type AuthConfig } from './auth.ts';
+import { beginSignIn, completeSignIn, loadTokens, SignInError, signOut, tokenProvider } from './auth.ts';
 import { defineLecternPlayer, elementDefaults, type LecternPlayerElement } from './element.ts';
 import type { LessonRef } from './engine.ts';
+import { loadPageConfig, PageConfigError, type PageConfig } from './page-config.ts';
 import { hasMse, loadHls, setHlsLoader } from './platform.ts';
 
 setHlsLoader(() => import('hls.js/light').then((m) => m.default));
 if (hasMse()) void loadHls();
 
-interface PageConfig extends AuthConfig {
-  readonly progressUrl?: string;
-}
-
 // Preloaded by index.html (<link rel=preload>): normally here before this script runs.
-const configPromise: Promise<PageConfig> = fetch('/player/config.json').then((r) => {
-  if (!r.ok) throw new Error(`config.json ${r.status}`);
-  return r.json() as Promise<PageConfig>;
+// Validated once (page-config.ts); a bad one is named in the console and on the page.
+const configPromise: Promise<PageConfig> = loadPageConfig();
+configPromise.catch((error: unknown) => {
+  console.error(error);
+  if (error instanceof PageConfigError) document.getElementById('page-status')!.textContent = error.message;
 });
-configPromise.catch(() => undefined);
-elementDefaults.progressUrl = configPromise.then((c) => c.progressUrl ?? '/api/progress', () => '/api/progress');
+elementDefaults.progressUrl = configPromise.then((c) => c.progressUrl, () => '/api/progress');
 
 const ROUTE = /^\/watch\/([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)\/([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)\/?$/;
 

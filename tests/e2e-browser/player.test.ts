@@ -14,9 +14,8 @@ import { subFor } from '../../local/demo-data.ts';
 import { dynamoClient } from '../../tables/client.ts';
 import { enroll, unenroll } from '../../tables/enrollments.ts';
 import { DEFAULT_TABLE_PREFIX } from '../../tables/schema.ts';
-import { LOCAL_REGION } from '../../local/start.ts';
 import { registerSource } from '../../pipeline/on-demand.ts';
-import { clearProgress, launchChromium, newContext, playerState, setPageVisibility, startPlayerSystem, throttle, type PlayerSystem } from './support.ts';
+import { clearProgress, launchChromium, newContext, playerState, setPageVisibility, startPlayerSystem, throttle, withSystemDynamo, type PlayerSystem } from './support.ts';
 
 let ps: PlayerSystem;
 let browser: Browser;
@@ -107,14 +106,7 @@ async function addCaptions(courseId: string, lessonId: string): Promise<void> {
   await writeFile(join(lessonDir, 'master.m3u8'), withSubs);
 }
 
-async function withDynamo<T>(run: (client: ReturnType<typeof dynamoClient>) => Promise<T>): Promise<T> {
-  const client = dynamoClient({ region: LOCAL_REGION, endpoint: ps.system.dynamoEndpoint });
-  try {
-    return await run(client);
-  } finally {
-    client.destroy();
-  }
-}
+const withDynamo = <T,>(run: (client: ReturnType<typeof dynamoClient>) => Promise<T>) => withSystemDynamo(ps, run);
 
 /** A new "device": fresh context, already signed in (tokens where the watch page keeps them). */
 async function device(email = 'student@example.com'): Promise<BrowserContext> {

@@ -7,12 +7,11 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subFor } from '../../local/demo-data.ts';
-import { LOCAL_REGION } from '../../local/start.ts';
 import { LADDER } from '../../pipeline/ladder.ts';
 import { dynamoClient } from '../../tables/client.ts';
 import { enroll, unenroll } from '../../tables/enrollments.ts';
 import { DEFAULT_TABLE_PREFIX } from '../../tables/schema.ts';
-import { launchChromium, newContext, playerState, startPlayerSystem, throttle, type PlayerSystem } from './support.ts';
+import { launchChromium, newContext, playerState, startPlayerSystem, throttle, withSystemDynamo, type PlayerSystem } from './support.ts';
 
 const LIFETIME = 10;
 let ps: PlayerSystem;
@@ -65,14 +64,7 @@ async function watching(): Promise<Page> {
   return page;
 }
 
-async function withDynamo<T>(run: (client: ReturnType<typeof dynamoClient>) => Promise<T>): Promise<T> {
-  const client = dynamoClient({ region: LOCAL_REGION, endpoint: ps.system.dynamoEndpoint });
-  try {
-    return await run(client);
-  } finally {
-    client.destroy();
-  }
-}
+const withDynamo = <T,>(run: (client: ReturnType<typeof dynamoClient>) => Promise<T>) => withSystemDynamo(ps, run);
 
 /**
  * A media GET with the page's own cookies, sent from here rather than from the throttled page

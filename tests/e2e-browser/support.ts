@@ -55,6 +55,16 @@ export interface PlayerSystem {
   cleanup(): Promise<void>;
 }
 
+/** Runs `run` with a DynamoDB client on the system's dynalite, destroyed afterwards. */
+export async function withSystemDynamo<T>(ps: PlayerSystem, run: (client: ReturnType<typeof dynamoClient>) => Promise<T>): Promise<T> {
+  const client = dynamoClient({ region: LOCAL_REGION, endpoint: ps.system.dynamoEndpoint });
+  try {
+    return await run(client);
+  } finally {
+    client.destroy();
+  }
+}
+
 /** Forgets every saved watch position, so a run starts from 0 rather than resuming. */
 export async function clearProgress(ps: PlayerSystem): Promise<void> {
   const client = dynamoClient({ region: LOCAL_REGION, endpoint: ps.system.dynamoEndpoint });

@@ -11,14 +11,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { CloudFrontRequestEvent, CloudFrontResultResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPaths } from '../../local/data-paths.ts';
-import { LOCAL_REGION } from '../../local/start.ts';
-import { lessonsTable } from '../../pipeline/lessons.ts';
-import { dynamoClient } from '../../tables/client.ts';
-import { DEFAULT_TABLE_PREFIX } from '../../tables/schema.ts';
 import { sessionEvent } from '../../edge/cookie-issuer/fixtures.ts';
 import { progressEvent } from '../../edge/progress-api/fixtures.ts';
 import { startTestSystem, type TestSystem } from '../support/local-system.ts';
@@ -38,15 +33,7 @@ beforeAll(async () => {
   foreignHosts = [`evil.example:${port}`, `localhost:${port === 65535 ? 1 : port + 1}`, 'localhost', `127.0.0.1.nip.io:${port}`];
   student = await system.token('student@example.com');
   // The progress API only answers for a published lesson with a real duration.
-  const dynamo = dynamoClient({ region: LOCAL_REGION, endpoint: system.dynamoEndpoint });
-  await dynamo.send(new PutItemCommand({
-    TableName: lessonsTable(DEFAULT_TABLE_PREFIX),
-    Item: {
-      courseId: { S: 'demo' }, lessonId: { S: 'lesson-1' }, order: { N: '1' }, title: { S: 'One' }, status: { S: 'published' },
-      manifestKey: { S: 'courses/demo/lesson-1/master.m3u8' }, durationSeconds: { N: '600' },
-    },
-  }));
-  dynamo.destroy();
+  await system.publishLesson('demo', 'lesson-1', 600);
 });
 afterAll(async () => system?.cleanup());
 

@@ -9,15 +9,10 @@
  * written and read back through DynamoDB) still works afterwards.
  */
 import { readFileSync } from 'node:fs';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoClient } from '../../tables/client.ts';
-import { DEFAULT_TABLE_PREFIX } from '../../tables/schema.ts';
-import { lessonsTable } from '../../pipeline/lessons.ts';
 import { isCourseId } from '../../edge/course-id.ts';
 import { dataPaths } from '../../local/data-paths.ts';
 import { LOCAL_USER_POOL_ID } from '../../local/idp.ts';
-import { LOCAL_REGION } from '../../local/start.ts';
 import { startTestSystem, type TestSystem } from '../support/local-system.ts';
 
 const NAMES = [
@@ -62,15 +57,7 @@ beforeAll(async () => {
   cookie = session.cookie;
   signedQuery = session.body.query;
   // The progress API only judges reports for a published lesson with a real duration.
-  const dynamo = dynamoClient({ region: LOCAL_REGION, endpoint: system.dynamoEndpoint });
-  await dynamo.send(new PutItemCommand({
-    TableName: lessonsTable(DEFAULT_TABLE_PREFIX),
-    Item: {
-      courseId: { S: 'demo' }, lessonId: { S: 'lesson-1' }, order: { N: '1' }, title: { S: 'One' }, status: { S: 'published' },
-      manifestKey: { S: 'courses/demo/lesson-1/master.m3u8' }, durationSeconds: { N: '600' },
-    },
-  }));
-  dynamo.destroy();
+  await system.publishLesson('demo', 'lesson-1', 600);
 });
 afterAll(async () => system?.cleanup());
 

@@ -5,7 +5,8 @@ import { getSignedCookies } from '@aws-sdk/cloudfront-signer';
 import { readFileSync } from 'node:fs';
 import { dynamoClient } from '../../tables/client.ts';
 import { enroll } from '../../tables/enrollments.ts';
-import { DEFAULT_TABLE_PREFIX } from '../../tables/schema.ts';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DEFAULT_TABLE_PREFIX, TABLES, tableName } from '../../tables/schema.ts';
 import { subFor } from '../../local/demo-data.ts';
 import { LOCAL_REGION, startLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../local/start.ts';
 
@@ -19,6 +20,8 @@ export interface TestSystem extends LocalSystem {
   /** Cookies signed with the distribution's own key for any policy (expired, altered...). */
   signCookies(policy: object, algorithm?: 'SHA1' | 'SHA256'): Record<string, string>;
   enroll(email: string, courseId: string): Promise<void>;
+  /** A published lesson record with a real duration (what the progress API judges reports by). */
+  publishLesson(courseId: string, lessonId: string, durationSeconds: number): Promise<void>;
 }
 
 /** The version folder the stand-in media sit in, listed as served in the lesson map. */
@@ -68,6 +71,15 @@ export async function startTestSystem(options: Partial<LocalSystemOptions> = {})
       return getSignedCookies({ policy: JSON.stringify(policy), keyPairId: system.keyPair.keyPairId, privateKey, algorithm }) as unknown as Record<string, string>;
     },
     enroll: (email, courseId) => enroll(dynamo, DEFAULT_TABLE_PREFIX, { userId: subFor(email), courseId, email }),
+    async publishLesson(courseId, lessonId, durationSeconds) {
+      await dynamo.send(new PutItemCommand({
+        TableName: tableName(DEFAULT_TABLE_PREFIX, TABLES.lessons),
+        Item: {
+          courseId: { S: courseId }, lessonId: { S: lessonId }, order: { N: '1' }, title: { S: lessonId }, status: { S: 'published' },
+          manifestKey: { S: `courses/${courseId}/${lessonId}/master.m3u8` }, durationSeconds: { N: String(durationSeconds) },
+        },
+      }));
+    },
     async cleanup() {
       await system.close();
       dynamo.destroy();

@@ -4,8 +4,8 @@
  * `poster.jpg` + a WebVTT sprite index, MediaConvert `poster.0000001.jpg` + an image-stream
  * playlist). RFC 8216 EXT-X-SESSION-DATA with VALUE (a plain string; URI would have to name
  * JSON): the value is the file's URI relative to the master, like every other URI in it. Both
- * publishers (encode-lesson.ts, aws/completion-handler.ts) write these lines; the player reads
- * them (player/src/m3u8.ts, same DATA-IDs, a test keeps the two in step).
+ * publishers (pipeline/master-playlist.ts, pipeline/aws/completion-rewrite.ts) write these
+ * lines; the player reads them through parseMaster (master.ts).
  */
 export const SESSION_DATA_IDS = {
   poster: 'com.lectern.poster',

@@ -1,0 +1,226 @@
+/**
+ * One lesson attached through hls.js: the configuration (buffer, start level, our loader), its
+ * events (levels, bandwidth samples, errors and recoveries) and the ladder warm-up. Created per
+ * attachment; `destroy()` destroys hls.js and drops every listener and timer it set.
+ */
+import type HlsType from 'hls.js';
+import type { ErrorData, Level } from 'hls.js';
+import { rememberBandwidth } from './abr.ts';
+import { PLAYER_DEFAULTS } from './defaults.ts';
+import { PlayerError, toPlayerError } from './errors.ts';
+import { parseMedia } from './m3u8.ts';
+import { loadHls } from './platform.ts';
+import { text, type PrefetchCache } from './prefetch.ts';
+import { canonicalUrl } from './signed-url.ts';
+import type { Transport } from './transport.ts';
+import { currentEstimate, lessonKey, type Prepared } from './engine-startup.ts';
+import { Listeners, type Controller } from './listeners.ts';
+
+export interface QualityLevel {
+  /** hls.js level index. */
+  readonly index: number;
+  readonly height: number;
+  readonly bitrate: number;
+  readonly label: string;
+}
+
+export interface AttachmentDeps {
+  readonly video: HTMLVideoElement;
+  readonly cache: PrefetchCache;
+  readonly transport: Transport;
+  readonly localStorage: Storage | undefined;
+  readonly error: (error: PlayerError, fatal: boolean) => void;
+  readonly levels: (levels: readonly QualityLevel[]) => void;
+  readonly levelSwitched: (index: number, auto: boolean) => void;
+  readonly mark: (name: string) => void;
+  readonly marked: (name: string) => boolean;
+}
+
+const BUFFER = PLAYER_DEFAULTS.buffer;
+
+let loaderModule: Promise<typeof import('./hls-loader.ts')> | null = null;
+
+/**
+ * Our hls.js loader travels with hls.js: a lazy chunk on the watch page (the embed inlines
+ * it). Started as soon as an engine knows it will use hls.js, like hls.js itself.
+ */
+export function loadHlsLoader(): Promise<typeof import('./hls-loader.ts')> {
+  loaderModule ??= import('./hls-loader.ts').catch((error: unknown) => {
+    loaderModule = null;
+    throw error;
+  });
+  return loaderModule;
+}
+
+/**
+ * fMP4 media often starts a frame or two after 0 (encoder delay, B-frames). Left there, the
+ * first play() waits for hls.js's gap handling to notice and jump (100 ms or more): jump now,
+ * while the video is still paused.
+ */
+export function skipStartGap(video: HTMLVideoElement): void {
+  const b = video.buffered;
+  if (!video.paused || b.length === 0) return;
+  const start = b.start(0);
+  if (video.currentTime < start && start - video.currentTime < PLAYER_DEFAULTS.startGapSeconds) video.currentTime = start;
+}
+
+export class HlsController implements Controller {
+  hls: HlsType | null = null;
+  levelList: QualityLevel[] = [];
+  readonly ready: Promise<void>;
+  #destroyed = false;
+  #sessionFailure: PlayerError | null = null;
+  #recoveries = { network: 0, media: 0 };
+  readonly #listeners = new Listeners();
+
+  readonly #deps: AttachmentDeps;
+  readonly #prepared: Prepared;
+
+  constructor(
+    deps: AttachmentDeps,
+    prepared: Prepared,
+    preload: boolean,
+  ) {
+    this.#deps = deps;
+    this.#prepared = prepared;
+    this.ready = this.#attach(preload);
+  }
+
+  async #attach(preload: boolean): Promise<void> {
+    const [Hls, { createLoaderClass }] = await Promise.all([loadHls(), loadHlsLoader()]);
+    this.#deps.mark('hls-loaded');
+    if (this.#destroyed) return;
+    const prepared = this.#prepared;
+    const deps = this.#deps;
+    const hls = new Hls({
+      loader: createLoaderClass({
+        cache: deps.cache,
+        transport: () => deps.transport,
+        onSessionError: (error) => {
+          this.#sessionFailure = toPlayerError(error);
+          deps.error(this.#sessionFailure, true);
+        },
+      }),
+      autoStartLoad: false,
+      startPosition: prepared.startPosition,
+      // The level we already fetched; hls.js's own bandwidth test would fetch another.
+      testBandwidth: false,
+      abrEwmaDefaultEstimate: currentEstimate(deps.localStorage).bps,
+      capLevelToPlayerSize: true,
+      maxBufferLength: preload ? BUFFER.preloadBufferLength : BUFFER.maxBufferLength,
+      maxMaxBufferLength: preload ? BUFFER.preloadBufferLength : BUFFER.maxMaxBufferLength,
+      backBufferLength: BUFFER.backBufferLength,
+      lowLatencyMode: false,
+      // fMP4 segments are appended as they are (no transmuxing), so a worker buys nothing; the
+      // ESM build would also need hls.worker.js served beside it.
+      enableWorker: false,
+      // Seek precision: land on the fragment that holds the target, never one early.
+      maxFragLookUpTolerance: BUFFER.maxFragLookUpTolerance,
+      startFragPrefetch: true,
+    });
+    this.hls = hls;
+    const { Events } = Hls;
+    hls.on(Events.MANIFEST_PARSED, () => {
+      const index = hls.levels.findIndex((level) => canonicalUrl(level.url[0] ?? '') === prepared.start.variant.url);
+      if (index >= 0) hls.startLevel = index;
+      this.levelList = hls.levels.map((level: Level, i: number) => ({ index: i, height: level.height, bitrate: level.bitrate, label: `${level.height}p` }));
+      deps.levels(this.levelList);
+      hls.startLoad(prepared.startPosition);
+    });
+    hls.on(Events.LEVEL_SWITCHED, (_event, data) => deps.levelSwitched(data.level, hls.autoLevelEnabled));
+    hls.on(Events.FRAG_BUFFERED, () => {
+      if (!deps.marked('first-buffered')) this.#listeners.timeout(() => this.#warmLadder(), 0);
+      deps.mark('first-buffered');
+      skipStartGap(deps.video);
+    });
+    hls.on(Events.FRAG_LOADED, (_event, data) => {
+      // Our own sample (hls.bandwidthEstimate is the default estimate until it has enough
+      // samples; storing that would feed a guess back as a measurement). Small objects say
+      // more about latency than throughput.
+      const { total, loading } = data.frag.stats;
+      const ms = loading.end - loading.start;
+      if ((data.frag.type as string) === 'main' && total > PLAYER_DEFAULTS.bandwidthSampleMinBytes && ms > 0) rememberBandwidth(deps.localStorage, (total * 8000) / ms);
+    });
+    hls.on(Events.ERROR, (_event, data) => this.#onError(hls, data));
+    hls.attachMedia(deps.video);
+    hls.loadSource(prepared.masterUrl);
+  }
+
+  #onError(hls: HlsType, data: ErrorData): void {
+    if (!data.fatal) return;
+    const error = this.#deps.error;
+    if (this.#sessionFailure) {
+      hls.stopLoad();
+      return;
+    }
+    const limits = PLAYER_DEFAULTS.recoveries;
+    if (data.type === 'mediaError') {
+      if (this.#recoveries.media++ < limits.media) {
+        hls.recoverMediaError();
+        return;
+      }
+      error(new PlayerError('media', data.details), true);
+      return;
+    }
+    if (data.type === 'networkError') {
+      if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+        error(new PlayerError('offline', data.details), false);
+        this.#listeners.on(window, 'online', () => hls.startLoad(), { once: true });
+        return;
+      }
+      if (this.#recoveries.network++ < limits.network) {
+        this.#listeners.timeout(() => hls.startLoad(), limits.networkBackoffMs * this.#recoveries.network);
+        return;
+      }
+      const status = (data.response as { code?: number } | undefined)?.code;
+      error(new PlayerError(status === 404 ? 'lesson-missing' : 'network', data.details), true);
+      return;
+    }
+    error(new PlayerError('media', data.details), true);
+  }
+
+  /**
+   * The other renditions' playlists and init segments (a few KB together), fetched once the
+   * first segment is in: a later quality switch, above all an emergency switch down when the
+   * bandwidth drops, then costs one segment request instead of three round trips.
+   */
+  #warmLadder(): void {
+    const prepared = this.#prepared;
+    const deps = this.#deps;
+    const group = lessonKey(prepared.lesson);
+    void (async () => {
+      for (const variant of prepared.master.variants) {
+        if (this.#destroyed) return;
+        if (variant.url === prepared.start.variant.url) continue;
+        const res = await deps.cache.fetch(deps.transport, variant.url, group).catch(() => null);
+        if (!res?.ok) continue;
+        const initUrl = parseMedia(text(res), res.url).initUrl;
+        if (initUrl) await deps.cache.fetch(deps.transport, initUrl, group).catch(() => null);
+      }
+    })();
+  }
+
+  /** The click: the one-segment preload limit is lifted. */
+  liftPreload(): void {
+    const hls = this.hls;
+    if (!hls || hls.config.maxBufferLength === BUFFER.maxBufferLength) return;
+    hls.config.maxBufferLength = BUFFER.maxBufferLength;
+    hls.config.maxMaxBufferLength = BUFFER.maxMaxBufferLength;
+  }
+
+  /** -1: automatic. A manual choice switches at the next segment boundary, without a stall. */
+  setLevel(index: number): void {
+    const hls = this.hls;
+    if (!hls) return;
+    if (index < 0) hls.loadLevel = -1;
+    else hls.nextLevel = index;
+  }
+
+  destroy(): void {
+    this.#destroyed = true;
+    this.#listeners.destroy();
+    this.hls?.destroy();
+    this.hls = null;
+    this.levelList = [];
+  }
+}
