@@ -144,6 +144,24 @@ describe('Session', () => {
     expect(calls).toEqual([expect.objectContaining({ method: 'DELETE', url: `${ORIGIN}/auth/session?courseId=demo` })]);
   });
 
+  it('lets a renewal already on its way land before the sign-out, and starts none after it', async () => {
+    const storage = memoryStorage();
+    let answer: (r: Response) => void = () => undefined;
+    const calls = stubEdge({ session: (call) => (call.method === 'POST' ? new Promise<Response>((r) => (answer = r)) : new Response(null, { status: 200 })) });
+    const s = session({ storage });
+    const renewal = s.refresh('renew');
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    const signingOut = s.clear();
+    answer(Response.json({ expiresAt: Math.floor(clock / 1000) + 50, expiresIn: 50, query: 'Policy=late' }));
+    await renewal;
+    await signingOut;
+    expect(calls.map((c) => c.method)).toEqual(['POST', 'DELETE']);
+    expect(storage.store.has(KEY)).toBe(false);
+    expect(s.current).toBeNull();
+    await expect(s.ensure()).rejects.toMatchObject({ code: 'signin-required' });
+    expect(calls).toHaveLength(2);
+  });
+
   it('does not restore a session inside its must-renew margin', () => {
     const storage = memoryStorage({ [KEY]: JSON.stringify({ expiresAt: clock / 1000 + 5, lifetimeSeconds: 50, query: 'Policy=old', mode: 'cookies' }) });
     expect(session({ storage }).current).toBeNull();

@@ -55,6 +55,7 @@ export class Session {
   #modeValue: SessionMode;
   readonly #canFallBack: boolean;
   #inFlight: Promise<SessionInfo> | null = null;
+  #ended = false;
   readonly #options: SessionOptions;
   readonly #now: () => number;
   /** Counts POSTs, for tests and the bench. */
@@ -105,6 +106,7 @@ export class Session {
 
   /** A new session (shared by concurrent callers). */
   refresh(reason = 'refresh'): Promise<SessionInfo> {
+    if (this.#ended) return Promise.reject(new PlayerError('signin-required', 'signed out'));
     this.#inFlight ??= this.#post(reason).finally(() => {
       this.#inFlight = null;
     });
@@ -216,6 +218,10 @@ export class Session {
 
   /** Sign out of this course: the edge clears the cookies. */
   async clear(): Promise<void> {
+    // Signed out for good: no new session starts, and one already on its way lands before the
+    // DELETE, so neither its cookies nor its stored query outlive the sign-out.
+    this.#ended = true;
+    await this.#inFlight?.catch(() => undefined);
     this.#info = null;
     try {
       this.#options.storage?.removeItem(storageKey(this.origin, this.courseId));
