@@ -9,7 +9,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildViewerRequest } from './build.ts';
-import { kvsFromImportFormat, loadCloudFrontFunction, type CloudFrontFunctionSandbox } from '../../emulator/cloudfront/function-sandbox.ts';
+import { loadCloudFrontFunction, type CloudFrontFunctionSandbox } from '../../emulator/cloudfront/function-sandbox.ts';
+import { kvsFromImportFormat } from '../../emulator/cloudfront/kvs-import-format.ts';
 import { isCfResponse, type CfEvent, type CfValue } from '../cloudfront-functions/event-shape.ts';
 
 const RUNS = 4000;

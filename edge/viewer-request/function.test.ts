@@ -8,7 +8,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildViewerRequest } from './build.ts';
-import { kvsFromImportFormat, loadCloudFrontFunction, type CloudFrontFunctionSandbox } from '../../emulator/cloudfront/function-sandbox.ts';
+import { loadCloudFrontFunction, type CloudFrontFunctionSandbox } from '../../emulator/cloudfront/function-sandbox.ts';
+import { kvsFromImportFormat } from '../../emulator/cloudfront/kvs-import-format.ts';
 import { type CfEvent, type CfRequest, type CfResponse } from '../cloudfront-functions/event-shape.ts';
 import { ERROR_RESPONSES } from '../error-responses.ts';
 

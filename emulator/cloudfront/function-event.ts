@@ -1,4 +1,4 @@
-import { isDisallowedHeader } from './function-sandbox.ts';
+import { isDisallowedHeader } from './function-validation.ts';
 import type { PlainResponse } from './lambda-edge-adapter.ts';
 
 /** Anything that runs a CloudFront Function: the sandbox running the built file. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CloudFrontFunctionError, kvsFromImportFormat, loadCloudFrontFunction } from './function-sandbox.ts';
+import { loadCloudFrontFunction } from './function-sandbox.ts';
+import { CloudFrontFunctionError } from './function-error.ts';
+import { kvsFromImportFormat } from './kvs-import-format.ts';
 import { type CfEvent, type CfRequest, type CfResponse } from '../../edge/cloudfront-functions/event-shape.ts';
 import { checkCloudFrontJs2Syntax } from '../../edge/cloudfront-functions/syntax.ts';
 

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { kvsFromImportFormat } from './function-sandbox.ts';
+import { kvsFromImportFormat } from './kvs-import-format.ts';
 
 /**
  * A KeyValueStore read from a file in CloudFront's KVS import format, the same file the

@@ -1,5 +1,5 @@
 import type { CloudFrontHeaders, CloudFrontRequestEvent, CloudFrontResultResponse } from 'aws-lambda';
-import { isDisallowedHeader } from './function-sandbox.ts';
+import { isDisallowedHeader } from './function-validation.ts';
 
 /** Lambda@Edge's viewer-trigger timeout: CloudFront gives up after 5 s. */
 export const VIEWER_TIMEOUT_MS = 5000;

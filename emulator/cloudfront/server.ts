@@ -6,7 +6,7 @@ import { parseRequestTarget } from './normalise-path.ts';
 import { objectKeyFromPath, readObject, readObjectAtPath } from './origin.ts';
 import { verifySignedRequest } from './signed-request.ts';
 import { fromFunctionResult, toFunctionEvent, type FunctionRunner } from './function-event.ts';
-import { CloudFrontFunctionError } from './function-sandbox.ts';
+import { CloudFrontFunctionError } from './function-error.ts';
 import { behaviorFor, type DeployedBehavior, type DeployedDistribution } from './deployed-distribution.ts';
 import { foreignHostResponse } from './domain-names.ts';
 import { isOneOfHosts, loopbackHosts } from '../loopback-host.ts';

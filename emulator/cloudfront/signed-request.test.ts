@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fromCloudFrontBase64, toCloudFrontBase64 } from '../../edge/cloudfront-base64.ts';
 import type { TrustedKey } from '../../edge/distribution-spec.ts';
 import { courseResource } from '../../edge/policy.ts';
-import { hasSignedUrlParams, verifySignedRequest, type SignedRequestInput } from './signed-request.ts';
+import { verifySignedRequest, type SignedRequestInput } from './signed-request.ts';
+import { hasSignedUrlParams } from './signed-url-split.ts';
 import { cannedPolicy } from './signed-policy.ts';
 import { wildcardMatch } from '../../edge/wildcard.ts';
 

@@ -30,7 +30,8 @@ import type { TrustedKey } from '../../edge/distribution-spec.ts';
 import type { ErrorCode } from '../../edge/errors.ts';
 import { wildcardMatch } from '../../edge/wildcard.ts';
 import { cannedPolicy, ipInCidr, parseCustomPolicy } from './signed-policy.ts';
-import { isSignedUrlParam, SIGNED_COOKIE_NAMES, type SignedUrlParam } from '../../edge/signed-url.ts';
+import { SIGNED_COOKIE_NAMES } from '../../edge/signed-url.ts';
+import { splitSignedUrl, type Credentials } from './signed-url-split.ts';
 
 /** CloudFront's own `<Code>` for the refusal, so the emulator can answer the same XML body. */
 export type CloudFrontErrorCode = 'MissingKey' | 'InvalidKey' | 'AccessDenied' | 'MalformedPolicy';
@@ -68,14 +69,6 @@ export interface SignedRequestInput {
 /** Large enough for any real policy, small enough that hostile input costs nothing. */
 const MAX_POLICY_BYTES = 16 * 1024;
 
-interface Credentials {
-  readonly keyPairId?: string;
-  readonly signature?: string;
-  readonly expires?: string;
-  readonly policy?: string;
-  readonly hashAlgorithm?: string;
-}
-
 type Refusal = Extract<SignedRequestResult, { ok: false }>;
 
 export function verifySignedRequest(input: SignedRequestInput): SignedRequestResult {
@@ -109,56 +102,6 @@ export function verifySignedRequest(input: SignedRequestInput): SignedRequestRes
     return refuse(via, 'ERR_SIGNATURE_INVALID', 'AccessDenied', `verification failed: ${String(error)}`);
   }
 }
-
-/** True when a raw query string (without `?`) carries a signing parameter. */
-export function hasSignedUrlParams(rawQuery: string | undefined): boolean {
-  if (!rawQuery) return false;
-  return rawQuery.split('&').some((pair) => isSignedUrlParam(pairName(pair)));
-}
-
-type SplitUrl =
-  | { readonly ok: true; readonly signed: false; readonly resourceUrl: string }
-  | { readonly ok: true; readonly signed: true; readonly resourceUrl: string; readonly credentials: Credentials }
-  | { readonly ok: false; readonly detail: string };
-
-/**
- * Separates the signing parameters from the URL. What remains (the viewer's own parameters,
- * in their order, `?` dropped when none remain) is the URL the policy must cover.
- */
-function splitSignedUrl(url: string): SplitUrl {
-  const questionMark = url.indexOf('?');
-  if (questionMark === -1) return { ok: true, signed: false, resourceUrl: url };
-  const base = url.slice(0, questionMark);
-  const pairs = url.slice(questionMark + 1).split('&');
-  const kept: string[] = [];
-  const found = new Map<SignedUrlParam, string>();
-  for (const pair of pairs) {
-    const name = pairName(pair);
-    if (!isSignedUrlParam(name)) {
-      kept.push(pair);
-      continue;
-    }
-    if (found.has(name)) return { ok: false, detail: `the ${name} query parameter appears more than once` };
-    const rawValue = pair.length > name.length ? pair.slice(name.length + 1) : '';
-    const value = safeDecodeURIComponent(rawValue);
-    if (value === undefined) return { ok: false, detail: `the ${name} query parameter is not valid percent-encoding` };
-    found.set(name, value);
-  }
-  if (found.size === 0) return { ok: true, signed: false, resourceUrl: url };
-  return {
-    ok: true,
-    signed: true,
-    resourceUrl: kept.length > 0 ? `${base}?${kept.join('&')}` : base,
-    credentials: {
-      keyPairId: found.get('Key-Pair-Id'),
-      signature: found.get('Signature'),
-      expires: found.get('Expires'),
-      policy: found.get('Policy'),
-      hashAlgorithm: found.get('Hash-Algorithm'),
-    },
-  };
-}
-
 function checkCredentials(via: 'url' | 'cookie', c: Credentials, resourceUrl: string, input: SignedRequestInput): SignedRequestResult {
   const names =
     via === 'url'
@@ -300,19 +243,6 @@ function refuse(via: 'url' | 'cookie', code: ErrorCode, cloudFrontCode: CloudFro
           ? 'Malformed Policy'
           : 'Access denied';
   return { ok: false, code, reason, cloudFrontCode, via, detail };
-}
-
-function pairName(pair: string): string {
-  const equals = pair.indexOf('=');
-  return equals === -1 ? pair : pair.slice(0, equals);
-}
-
-function safeDecodeURIComponent(value: string): string | undefined {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return undefined;
-  }
 }
 
 function truncate(text: string | undefined): string {

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { kvsFromImportFormat } from '../cloudfront/function-sandbox.ts';
+import { kvsFromImportFormat } from '../cloudfront/kvs-import-format.ts';
 import { commitFile, partialFileFor, writeFileAtomic } from '../s3/atomic-file.ts';
 import { KeyedMutex } from '../s3/keyed-mutex.ts';
 import { checkStoreSize, KvsApiError } from './quotas.ts';
