@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dataPaths } from '../local/data-paths.ts';
-import { createLocalIdp, loadIdpKeys } from '../local/idp.ts';
+import { createLocalIdp } from '../local/idp.ts';
+import { loadIdpKeys } from '../local/idp-keys.ts';
 import { LOCAL_ISSUER } from '../local/stack-config.ts';
 import { DEFAULT_PORT } from '../local/start.ts';
 import { parseArgs, UsageError } from './args.ts';

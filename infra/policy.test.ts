@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runResourcePolicy, runStackPolicy, validationArgs } from './audit/evaluate.ts';
 import { MANAGED_CACHING_DISABLED } from './cloudfront-mapping.ts';
 import type { ProgramRun } from './mock-run.ts';
-import { allPolicies, RESOURCE_TYPES as T, resourcePolicies, stackPolicies } from './policy/policies.ts';
+import { allPolicies, resourcePolicies, stackPolicies } from './policy/policies.ts';
+import { RESOURCE_TYPES as T } from './policy/policy-kit.ts';
 import { run, testArtifacts } from './testing/fixtures.ts';
 
 type Props = Record<string, any>;

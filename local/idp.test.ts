@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalIdp, loadIdpKeys, type LocalIdp } from './idp.ts';
+import { createLocalIdp, type LocalIdp } from './idp.ts';
+import { loadIdpKeys } from './idp-keys.ts';
 
 let server: Server;
 let base = '';

@@ -6,8 +6,6 @@ import { createOAuthGrants } from './idp-oauth.ts';
 import { html, signInErrorPage, signInPage, unknownUserPage } from './idp-pages.ts';
 import { createMinter, type MintOptions } from './idp-tokens.ts';
 
-export { loadIdpKeys, publicJwks, type IdpKeys } from './idp-keys.ts';
-export type { MintOptions } from './idp-tokens.ts';
 
 /**
  * A local identity provider shaped like a Cognito user pool: an issuer URL that ends in the

@@ -28,7 +28,8 @@ import { readDeployedDistribution, type DeployedDistribution } from '../emulator
 import { startDynalite } from '../emulator/dynamodb/dynalite.ts';
 import { createTablesOf } from '../emulator/dynamodb/create-tables.ts';
 import { DEMO_USERS } from './demo-data.ts';
-import { createLocalIdp, loadIdpKeys, publicJwks, type LocalIdp } from './idp.ts';
+import { createLocalIdp, type LocalIdp } from './idp.ts';
+import { loadIdpKeys, publicJwks } from './idp-keys.ts';
 import { loadCloudFrontKeyPair, type CloudFrontKeyPair } from './signing-keys.ts';
 import { buildLocalArtifacts } from './build-artifacts.ts';
 import { dataPaths } from './data-paths.ts';

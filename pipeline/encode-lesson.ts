@@ -42,7 +42,6 @@ import { runProcess } from './run.ts';
 import { thumbnailsVtt } from './thumbnails.ts';
 import { verifyEncode } from './verify-encode.ts';
 
-export { verifyEncode } from './verify-encode.ts';
 
 export type EncodePhase = 'probe' | 'encode' | 'verify' | 'publish' | 'record';
 

@@ -15,7 +15,6 @@ import { PipelineError } from './errors.ts';
 import { outputFrameRate } from './frame-rate.ts';
 import { rationalValue, type Probe, type Rational, type VideoProbe } from './probe.ts';
 
-export { outputFrameRate } from './frame-rate.ts';
 
 export interface PlannedRendition {
   /** `${shortSide}p`: unique in a plan, used as the folder name. */

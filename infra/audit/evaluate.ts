@@ -5,7 +5,8 @@
  */
 import type { EnforcementLevel, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import type { ProgramRun, RecordedResource } from '../mock-run.ts';
-import { resourcePolicies, stackPolicies, typeOf } from '../policy/policies.ts';
+import { resourcePolicies, stackPolicies } from '../policy/policies.ts';
+import { typeOf } from '../policy/policy-kit.ts';
 
 export interface Violation {
   readonly policy: string;

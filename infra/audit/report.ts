@@ -12,7 +12,7 @@ import type { ProgressApiConfig } from '../../edge/progress-api/config.ts';
 import { MANAGED_CACHING_DISABLED, MANAGED_ORIGIN_REQUEST_CORS_S3 } from '../cloudfront-mapping.ts';
 import { REPO_ROOT } from '../artifacts.ts';
 import type { ProgramRun, RecordedResource } from '../mock-run.ts';
-import { behaviorsOf } from '../policy/policies.ts';
+import { behaviorsOf } from '../policy/policy-kit.ts';
 import type { Violation } from './evaluate.ts';
 
 export type Reach = 'public' | 'signed cookie or signed URL' | 'bearer token';
@@ -309,4 +309,3 @@ export function buildReport(input: {
   };
 }
 
-export { toMarkdown } from './report-markdown.ts';

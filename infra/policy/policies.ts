@@ -13,9 +13,6 @@ import { cloudfrontFunctionRuntime, lambdaEdgeRestrictions, lambdaEdgeUsEast1Pub
 import { iamNoWildcardActions } from './iam-policies.ts';
 import { corsNoWildcardWithCredentials, securityHeadersRequired } from './response-header-policies.ts';
 
-export { PROTECTED_PREFIXES } from './distribution-policies.ts';
-export { MIN_HSTS_SECONDS } from './response-header-policies.ts';
-export { behaviorsOf, RESOURCE_TYPES, typeOf } from './policy-kit.ts';
 
 export const resourcePolicies: ResourceValidationPolicy[] = [
   protectedPathsRequireTrustedKeyGroup,

@@ -4,7 +4,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PlayerError } from './errors.ts';
-import { canonicalUrl, Session, Transport, withQuery, type SessionModeSetting, type TokenProvider } from './session.ts';
+import { Session, type SessionModeSetting, type TokenProvider } from './session.ts';
+import { canonicalUrl, withQuery } from './signed-url.ts';
+import { Transport } from './transport.ts';
 
 const ORIGIN = 'https://cdn.example';
 const KEY = `lectern:session:${ORIGIN}:demo`;

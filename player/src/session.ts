@@ -10,8 +10,6 @@ import { PlayerError } from './errors.ts';
 import { mustRenewMarginSeconds } from './session-renewal.ts';
 import { withQuery } from './signed-url.ts';
 
-export { canonicalUrl, withQuery } from './signed-url.ts';
-export { Transport, type Fetched, type GetOptions } from './transport.ts';
 
 export type SessionMode = 'cookies' | 'signed-query';
 /** `auto`: cookies, falling back to the signed query when a fresh session's cookies are not sent. */

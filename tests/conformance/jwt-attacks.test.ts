@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadIdpKeys } from '../../local/idp.ts';
+import { loadIdpKeys } from '../../local/idp-keys.ts';
 import { subFor } from '../../local/demo-data.ts';
 import { accessClaims, attackerEcKey, attackerRsaKey, encodeUnsigned, forge, privateKeyFromJwk } from '../support/forge.ts';
 import { startTestSystem, type TestSystem } from '../support/local-system.ts';
