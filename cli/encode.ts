@@ -1,12 +1,14 @@
 /**
- * `lectern encode <file> --course <c> --lesson <l> [--title ...] [--after <lesson>] [--kind lecture|camera] [--with-240p]`
+ * `lectern encode <file> --course <c> --lesson <l> [--title ...] [--after <lesson>] [--kind lecture|camera] [--with-240p] [--captions <lang>=<file>]...`
  * `lectern register <file> --course <c> --lesson <l> [--title ...] [--after <lesson>]`
  *
  * Both work whether or not `npm start` runs (cli/local-data.ts). Exit codes: 0 done,
- * 1 other failure, 2 usage (bad flags, bad ids, unknown --after), 3 unreadable input or no
+ * 1 other failure, 2 usage (bad flags, bad ids, unknown --after, a caption file or language that
+ * cannot be published: nothing was encoded or changed), 3 unreadable input or no
  * video stream, 4 disk full, 130 interrupted (Ctrl-C; nothing was published).
  */
 import { isCourseId, isLessonId } from '../edge/course-id.ts';
+import { describeWarnings, parseCaptionSpec } from '../pipeline/captions/load.ts';
 import { encodeLesson, type EncodePhase } from '../pipeline/encode-lesson.ts';
 import { PipelineError, type PipelineErrorKind } from '../pipeline/errors.ts';
 import { CONTENT_KINDS, type ContentKind } from '../pipeline/ladder.ts';
@@ -20,6 +22,7 @@ import { openLocalData, type LocalData } from './local-data.ts';
 export const EXIT_CODES: Readonly<Record<PipelineErrorKind | 'usage', number>> = {
   usage: 2,
   lesson: 2,
+  captions: 2,
   input: 3,
   'no-video': 3,
   'disk-full': 4,
@@ -96,11 +99,17 @@ function interruptible(): { signal: AbortSignal; dispose(): void } {
 }
 
 const ENCODE_USAGE =
-  'usage: lectern encode <file> --course <c> --lesson <l> [--title <title>] [--after <lesson>] [--kind lecture|camera] [--with-240p]';
+  'usage: lectern encode <file> --course <c> --lesson <l> [--title <title>] [--after <lesson>] [--kind lecture|camera] [--with-240p] [--captions <lang>=<file>]...';
 
 export async function encodeCommand(argv: readonly string[]): Promise<number> {
-  const parsed = parseArgs(argv, { boolean: ['with-240p'], value: ['course', 'lesson', 'title', 'after', 'kind'] });
+  const parsed = parseArgs(argv, { boolean: ['with-240p'], value: ['course', 'lesson', 'title', 'after', 'kind'], repeat: ['captions'] });
   const args = lessonArgs(parsed, ENCODE_USAGE);
+  let captions;
+  try {
+    captions = (parsed.lists['captions'] ?? []).map(parseCaptionSpec);
+  } catch (error) {
+    return reportPipelineError('encode', error);
+  }
   const kind = parsed.flags['kind'];
   if (kind !== undefined && !CONTENT_KINDS.includes(kind as ContentKind)) throw new UsageError(`--kind must be one of ${CONTENT_KINDS.join(', ')}`);
 
@@ -122,6 +131,7 @@ export async function encodeCommand(argv: readonly string[]): Promise<number> {
       ...(args.after !== undefined && { after: args.after }),
       ...(kind !== undefined && { contentKind: kind as ContentKind }),
       ...(parsed.flags['with-240p'] === true && { includeOptional: true }),
+      captions,
       dataDir,
       dynamo: data.dynamo,
       tablePrefix: data.tablePrefix,
@@ -138,8 +148,10 @@ export async function encodeCommand(argv: readonly string[]): Promise<number> {
         `  renditions ${renditions}\n` +
         `  manifest   ${result.manifestKey}\n` +
         `  poster     ${result.posterKey}\n` +
-        `  thumbnails ${result.thumbnailsKey}\n`,
+        `  thumbnails ${result.thumbnailsKey}\n` +
+        (result.captions.length > 0 ? `  captions   ${result.captions.map((c) => `${c.language} (${c.name}, ${c.track.cues.length} cues)`).join(', ')}\n` : ''),
     );
+    for (const warning of describeWarnings(result.captions)) process.stderr.write(`  warning  ${warning}\n`);
     return 0;
   } catch (error) {
     bar.finish();

@@ -9,9 +9,13 @@ const HELP = `lectern: protected course video that starts instantly
   lectern audit [--stack <name>] [--json]
                                      who can reach what at the edge, from the Pulumi program
   lectern encode <file> --course <c> --lesson <l> [--title <t>] [--after <lesson>] [--kind lecture|camera] [--with-240p]
+               [--captions <lang>=<file.vtt|srt>]...
                                      encode and publish one lesson, with a progress bar
   lectern migrate <folder> [--course <c>] [--concurrency N] [--kind lecture|camera]
-                                     batch-encode a folder of MP4/MOV (file name -> lesson; resumable)
+                                     batch-encode a folder of MP4/MOV (file name -> lesson; resumable;
+                                     captions from <name>.<lang>.vtt|srt beside each file)
+  lectern captions <course>/<lesson> [--captions <lang>=<file>]... [--remove <lang>]...
+                                     add, replace or remove captions of a published lesson (no re-encode)
   lectern register <file> --course <c> --lesson <l> [--title <t>] [--after <lesson>]
                                      store a source for on-demand encoding (first request starts it)
 
@@ -33,6 +37,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await (await import('./encode.ts')).encodeCommand(rest);
       case 'register':
         return await (await import('./encode.ts')).registerCommand(rest);
+      case 'captions':
+        return await (await import('./captions.ts')).captionsCommand(rest);
       case 'migrate':
         return await (await import('./migrate.ts')).migrateCommand(rest);
       case undefined:

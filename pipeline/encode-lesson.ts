@@ -22,6 +22,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isCourseId, isLessonId } from '../edge/course-id.ts';
+import { checkDurations, loadCaptions, type CaptionSource, type LoadedCaptions } from './captions/load.ts';
+import { renditionMpegTs, writeSubtitleRenditions } from './captions/publish.ts';
 import { classifyFfmpegFailure, isEnospc, PipelineError } from './errors.ts';
 import { ffmpegArgsForPlan, OUTPUT_NAMES, variantDirName } from './ffmpeg-args.ts';
 import { ffmpegFeatures, resolveFfmpegTools, whichOnPath } from './ffmpeg-path.ts';
@@ -34,6 +36,7 @@ import {
   rebuildNextLessonMap,
   type RenditionSummary,
 } from './lessons.ts';
+import { withSubtitles } from './hls/index.ts';
 import { measureRendition, renderMasterPlaylist, writeFileAtomic, type MeasuredRendition } from './master-playlist.ts';
 import { planEncode, type EncodePlan } from './plan.ts';
 import { probeFile, rationalValue } from './probe.ts';
@@ -68,6 +71,8 @@ export interface EncodeLessonOptions {
   readonly signal?: AbortSignal;
   /** Recorded with the published version (see sourceFingerprint() and `lectern migrate`). */
   readonly sourceFingerprint?: string;
+  /** Published as subtitle renditions; checked (syntax, language, duration) before the encode starts. */
+  readonly captions?: readonly CaptionSource[];
 }
 
 export interface EncodeLessonResult {
@@ -86,6 +91,8 @@ export interface EncodeLessonResult {
   /** Media seconds per wall-clock second of the ffmpeg run. */
   readonly speed: number;
   readonly totalBytes: number;
+  /** As published: canonical language, cues, warnings (clipped cues, dropped comments). */
+  readonly captions: readonly LoadedCaptions[];
 }
 
 export function originRoot(dataDir: string): string {
@@ -150,6 +157,8 @@ export async function encodeLesson(options: EncodeLessonOptions): Promise<Encode
   const ladder = options.ladder ?? LADDER;
   const table = lessonsTable(options.tablePrefix);
   const phase = options.onPhase ?? (() => undefined);
+  // Caption files are read and checked first: a malformed one must cost no probe, no record change.
+  const loadedCaptions = await loadCaptions(options.captions ?? []);
 
   const tools = await resolveTools(options);
   phase('probe', options.input);
@@ -158,6 +167,7 @@ export async function encodeLesson(options: EncodeLessonOptions): Promise<Encode
     ...(options.contentKind !== undefined && { contentKind: options.contentKind }),
     ...(options.includeOptional !== undefined && { includeOptional: options.includeOptional }),
   });
+  const captions = checkDurations(loadedCaptions, plan.durationSeconds);
 
   // Places the lesson (and rejects an unknown --after) before spending time on the encode.
   await prepareLesson(dynamo, table, {
@@ -217,7 +227,14 @@ export async function encodeLesson(options: EncodeLessonOptions): Promise<Encode
     }
     await writeFile(join(staging, OUTPUT_NAMES.thumbnailsVtt), thumbnailsVtt(plan.thumbnails, plan.durationSeconds));
     await rm(join(staging, OUTPUT_NAMES.ffmpegMaster), { force: true });
-    const master = renderMasterPlaylist(measured, { poster: `${version}/${OUTPUT_NAMES.poster}`, thumbnails: `${version}/${OUTPUT_NAMES.thumbnailsVtt}` });
+    const top = measured[0]!;
+    const subtitles = captions.length === 0
+      ? []
+      : (await writeSubtitleRenditions(staging, version, captions, { playlist: top.playlist, mpegTs: await renditionMpegTs(join(staging, top.name), top.playlist) })).tracks;
+    const master = withSubtitles(
+      renderMasterPlaylist(measured, { poster: `${version}/${OUTPUT_NAMES.poster}`, thumbnails: `${version}/${OUTPUT_NAMES.thumbnailsVtt}` }),
+      subtitles,
+    );
 
     // ---- publish: one rename for the version, then master.m3u8 last ----
     if (options.signal?.aborted) throw new PipelineError('interrupted', 'encode interrupted: nothing was published');
@@ -232,7 +249,6 @@ export async function encodeLesson(options: EncodeLessonOptions): Promise<Encode
 
     // ---- record + next-lesson map ----
     phase('record');
-    const top = measured[0]!;
     const renditions = measured.map((m) => ({ name: m.name, width: m.width, height: m.height, bandwidth: m.bandwidth }));
     const published = {
       manifestKey: `${prefix}/master.m3u8`,
@@ -259,6 +275,7 @@ export async function encodeLesson(options: EncodeLessonOptions): Promise<Encode
       encodeSeconds,
       speed: plan.durationSeconds / encodeSeconds,
       totalBytes: measured.reduce((s, m) => s + m.totalBytes, 0),
+      captions,
     };
   } catch (err) {
     const error = toPipelineError(err, masterWritten);

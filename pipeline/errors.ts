@@ -10,6 +10,7 @@ export type PipelineErrorKind =
   | 'verify' // the encode finished but the output is not sane
   | 'interrupted' // aborted by the caller (Ctrl-C)
   | 'lesson' // bad course/lesson ids, unknown `after` lesson
+  | 'captions' // a caption file or language tag that cannot be published (pipeline/captions/)
   | 'record' // the media is published but the lesson record or next-lesson map update failed
   | 'tools'; // ffmpeg/ffprobe not found
 

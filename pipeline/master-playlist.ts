@@ -16,13 +16,13 @@ import { runProcess } from './run.ts';
 
 // ---------- MP4 init segment -> RFC 6381 codec strings (pure) ----------
 
-interface Box {
+export interface Box {
   readonly type: string;
   readonly start: number; // payload start
   readonly end: number;
 }
 
-function* boxes(buf: Uint8Array, start: number, end: number): Generator<Box> {
+export function* boxes(buf: Uint8Array, start: number, end: number): Generator<Box> {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let pos = start;
   while (pos + 8 <= end) {
@@ -42,7 +42,7 @@ function* boxes(buf: Uint8Array, start: number, end: number): Generator<Box> {
   }
 }
 
-function find(buf: Uint8Array, start: number, end: number, path: readonly string[]): Box[] {
+export function find(buf: Uint8Array, start: number, end: number, path: readonly string[]): Box[] {
   const [head, ...rest] = path;
   const found: Box[] = [];
   for (const box of boxes(buf, start, end)) {

@@ -9,6 +9,10 @@
  *   every published lesson as it was (encodeLesson publishes atomically).
  * - Placement first, encodes second: every lesson is placed in file order before any encode
  *   starts, so the course order is right whatever order the encodes finish in.
+ * - Captions: sidecars `<name>.<lang>.vtt|srt` beside a source (captions/sidecars.ts) are
+ *   published with it; they are read and checked before the lesson is placed, so a bad one
+ *   fails that lesson alone and changes nothing of it. A lesson skipped as already published
+ *   keeps its captions: change them with `lectern captions` (no re-encode).
  * - Concurrency: at most N encodes at once (default 1 on machines under 8 cores: one ffmpeg
  *   already uses every core for one lesson).
  */
@@ -16,6 +20,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { cpus } from 'node:os';
 import { readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import { loadCaptions, type CaptionSource } from './captions/load.ts';
+import { findSidecars } from './captions/sidecars.ts';
 import { encodeLesson, type EncodeLessonOptions, type EncodeLessonResult } from './encode-lesson.ts';
 import { PipelineError, type LessonErrorKind } from './errors.ts';
 import type { ContentKind } from './ladder.ts';
@@ -29,6 +35,8 @@ export interface MigrationEntry {
   readonly lessonId: string | null;
   /** Why the entry cannot be migrated (no usable id, duplicate id). */
   readonly problem?: string;
+  /** Sidecar caption files (present only when there are some). */
+  readonly captions?: readonly CaptionSource[];
 }
 
 /** Pure: file names -> entries in lesson order, with ids and the problems that stop one. */
@@ -46,7 +54,9 @@ export function planMigration(folder: string, fileNames: readonly string[]): Mig
     if (!lessonId) return { fileName, path, lessonId, problem: 'the file name gives no usable lesson id (rename it with letters or digits)' };
     const same = seen.get(lessonId)!;
     if (same.length > 1) return { fileName, path, lessonId, problem: `${same.join(', ')} all become lesson id ${lessonId}: rename all but one` };
-    return { fileName, path, lessonId };
+    const sidecars = findSidecars(folder, fileName, fileNames);
+    if (sidecars.problems.length > 0) return { fileName, path, lessonId, problem: sidecars.problems.join('; ') };
+    return { fileName, path, lessonId, ...(sidecars.sources.length > 0 && { captions: sidecars.sources }) };
   });
 }
 
@@ -125,6 +135,8 @@ export async function migrateFolder(options: MigrateOptions): Promise<MigrationS
       continue;
     }
     try {
+      // Before placement: a malformed caption file leaves the lesson exactly as it was.
+      if (entry.captions) await loadCaptions(entry.captions);
       const fingerprint = await sourceFingerprint(entry.path);
       const existing = await getLesson(dynamo, table, courseId, entry.lessonId);
       const done = existing?.status === 'published' && existing.sourceFingerprint === fingerprint;
@@ -161,6 +173,7 @@ export async function migrateFolder(options: MigrateOptions): Promise<MigrationS
           dynamo,
           tablePrefix: options.tablePrefix,
           sourceFingerprint: fingerprint,
+          ...(entry.captions && { captions: entry.captions }),
           ...(options.contentKind !== undefined && { contentKind: options.contentKind }),
           ...(options.signal && { signal: options.signal }),
           onProgress: (progress) => emit({ type: 'progress', entry, progress }),
@@ -171,7 +184,10 @@ export async function migrateFolder(options: MigrateOptions): Promise<MigrationS
         const interrupted = error instanceof PipelineError && error.kind === 'interrupted';
         // Failures before encodeLesson places the lesson (unreadable file, no video) are recorded
         // here, so the course team sees them in the table too (a published version stays published).
-        if (!interrupted) {
+        // A caption refusal (cues past the lesson's end, found once probed) happens before
+        // anything is written: it is not a failed encode and the record stays as it was.
+        const captionsRefused = error instanceof PipelineError && error.kind === 'captions';
+        if (!interrupted && !captionsRefused) {
           const kind: LessonErrorKind = error instanceof PipelineError ? error.kind : 'unknown';
           await markFailed(dynamo, table, courseId, entry.lessonId!, (error as Error).message, undefined, kind).catch(() => undefined);
         }

@@ -19,3 +19,4 @@ export {
 } from './media.ts';
 export { SESSION_DATA_IDS, sessionDataLines, type LessonImages } from './session-data.ts';
 export { orderStartFirst, shortSide, START_SHORT_SIDE, type Rankable } from './start-variant.ts';
+export { renderSubtitlePlaylist, subtitleMediaLine, subtitleTracksOf, SUBTITLES_GROUP, withSubtitles, type SubtitleTrack } from './subtitles.ts';
