@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defineDistribution, type Behavior, type DistributionSpec } from '../edge/distribution-spec.ts';
 import { REPO_ROOT } from './artifacts.ts';
 import { runAudit } from './audit/index.ts';
-import type { AuditReport } from './audit/report.ts';
+import type { AuditReport } from './audit/report-types.ts';
 
 function lectern(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -4,7 +4,8 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { createLectern } from './program.ts';
-import { CONFIG_KEYS, CONFIG_NAMESPACE, parseStackConfig, type ConfigKey, type StackConfig } from './stack-config.ts';
+import { CONFIG_KEYS, CONFIG_NAMESPACE, type ConfigKey } from './stack-config-keys.ts';
+import { parseStackConfig, type StackConfig } from './stack-config.ts';
 
 /** Reads every declared key with the getter for its kind (arrays arrive as JSON text). */
 export function readStackConfig(): StackConfig {

@@ -4,7 +4,9 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { INFRA_DIR, projectDefaults, readStackFile } from './audit/stack-file.ts';
-import { assertActivePrivateKey, CONFIG_DEFAULTS, CONFIG_KEYS, describePublicKey, parseStackConfig, StackConfigError } from './stack-config.ts';
+import { describePublicKey } from './signing-key-names.ts';
+import { CONFIG_DEFAULTS, CONFIG_KEYS, StackConfigError } from './stack-config-keys.ts';
+import { assertActivePrivateKey, parseStackConfig } from './stack-config.ts';
 import { KEY_A, KEY_B, rawConfig, stackConfig } from './testing/fixtures.ts';
 
 const project = yaml.load(readFileSync(path.join(INFRA_DIR, 'Pulumi.yaml'), 'utf8')) as {

@@ -6,12 +6,12 @@
  * The same parser serves `pulumi up` (values read through pulumi.Config, see main.ts) and
  * `lectern audit` (values read from the stack YAML file, see audit/stack-file.ts).
  */
-import { createHash, createPublicKey } from 'node:crypto';
 import type * as pulumi from '@pulumi/pulumi';
 import type { JSONWebKeySet } from 'jose';
 import { assertCorsOrigin } from '../edge/distribution-spec.ts';
-
-export const CONFIG_NAMESPACE = 'lectern';
+import { describePublicKey, publicKeyOf } from './signing-key-names.ts';
+import { bool, fail, int, logRetention, oneOf, str, strings, type Raw } from './stack-config-fields.ts';
+import { CONFIG_DEFAULTS, CONFIG_NAMESPACE, StackConfigError } from './stack-config-keys.ts';
 
 export type PriceClass = 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
 export type SameSite = 'None' | 'Lax' | 'Strict';
@@ -73,144 +73,6 @@ export interface StackConfig {
   readonly onDemandEncoding: boolean;
   /** Folder (relative to the repository root) whose files are uploaded to the player bucket. */
   readonly playerDir: string;
-}
-
-/**
- * Defaults, exactly as declared in Pulumi.yaml (a test keeps the two equal). Keys without a
- * default here are required.
- */
-export const CONFIG_DEFAULTS = {
-  cognitoTokenUse: ['access', 'id'],
-  cognitoJwks: '',
-  corsAllowedOrigins: [],
-  viewerOrigins: [],
-  cookieTtlSeconds: 50,
-  cookieSameSite: 'None',
-  priceClass: 'PriceClass_100',
-  domainName: '',
-  certificateArn: '',
-  activeSigningKey: '',
-  signingHashAlgorithm: 'SHA1',
-  tablePrefix: '',
-  uploadRetentionDays: 14,
-  forceDestroyBuckets: false,
-  tableDeletionProtection: true,
-  logRetentionDays: 30,
-  onDemandEncoding: false,
-  playerDir: 'dist/player',
-} as const satisfies Record<string, unknown>;
-
-/** Every key the program reads, with the kind of value it holds (how main.ts reads it). */
-export const CONFIG_KEYS = {
-  cognitoRegion: 'string',
-  cognitoUserPoolId: 'string',
-  cognitoClientIds: 'array',
-  cognitoTokenUse: 'array',
-  cognitoJwks: 'string',
-  cognitoHostedUiUrl: 'string',
-  corsAllowedOrigins: 'array',
-  viewerOrigins: 'array',
-  cookieTtlSeconds: 'integer',
-  cookieSameSite: 'string',
-  priceClass: 'string',
-  domainName: 'string',
-  certificateArn: 'string',
-  trustedPublicKeys: 'array',
-  activeSigningKey: 'string',
-  signingPrivateKey: 'secret',
-  signingHashAlgorithm: 'string',
-  tablePrefix: 'string',
-  uploadRetentionDays: 'integer',
-  forceDestroyBuckets: 'boolean',
-  tableDeletionProtection: 'boolean',
-  logRetentionDays: 'integer',
-  onDemandEncoding: 'boolean',
-  playerDir: 'string',
-} as const;
-
-export type ConfigKey = keyof typeof CONFIG_KEYS;
-
-export class StackConfigError extends Error {
-  override name = 'StackConfigError';
-}
-
-type Raw = Partial<Record<ConfigKey, unknown>>;
-
-function fail(key: string, message: string): never {
-  throw new StackConfigError(`${CONFIG_NAMESPACE}:${key} ${message}`);
-}
-
-function str(raw: Raw, key: ConfigKey, required: boolean): string {
-  const value = raw[key] ?? (CONFIG_DEFAULTS as Record<string, unknown>)[key];
-  if (value === undefined || value === null || value === '') {
-    if (required) fail(key, 'is required (pulumi config set ' + `${CONFIG_NAMESPACE}:${key} ...)`);
-    return '';
-  }
-  if (typeof value !== 'string') fail(key, 'must be a string');
-  return value.trim();
-}
-
-function strings(raw: Raw, key: ConfigKey, required: boolean): string[] {
-  let value = raw[key] ?? (CONFIG_DEFAULTS as Record<string, unknown>)[key];
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      fail(key, 'must be a list (JSON array or YAML list)');
-    }
-  }
-  if (value === undefined || value === null) {
-    if (required) fail(key, 'is required');
-    return [];
-  }
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.trim().length > 0)) {
-    fail(key, 'must be a list of non-empty strings');
-  }
-  if (required && value.length === 0) fail(key, 'must name at least one value');
-  return (value as string[]).map((v) => v.trim());
-}
-
-function int(raw: Raw, key: ConfigKey, min: number, max: number): number {
-  const rawValue = raw[key] ?? (CONFIG_DEFAULTS as Record<string, unknown>)[key];
-  const value = typeof rawValue === 'string' && /^-?\d+$/.test(rawValue) ? Number(rawValue) : rawValue;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    fail(key, `must be an integer from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function bool(raw: Raw, key: ConfigKey): boolean {
-  const value = raw[key] ?? (CONFIG_DEFAULTS as Record<string, unknown>)[key];
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  fail(key, 'must be true or false');
-}
-
-function oneOf<T extends string>(raw: Raw, key: ConfigKey, allowed: readonly T[]): T {
-  const value = str(raw, key, true);
-  if (!allowed.includes(value as T)) fail(key, `must be one of ${allowed.join(', ')}`);
-  return value as T;
-}
-
-/** `key-<12 hex>` and the full fingerprint of a public key PEM. */
-export function describePublicKey(pem: string): { name: string; fingerprint: string } {
-  const der = createPublicKey(pem).export({ type: 'spki', format: 'der' });
-  const fingerprint = createHash('sha256').update(der).digest('hex');
-  return { name: `key-${fingerprint.slice(0, 12)}`, fingerprint };
-}
-
-/** The public half of a private key PEM, as SPKI PEM. */
-export function publicKeyOf(privateKeyPem: string): string {
-  return createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }) as string;
-}
-
-/** The retention periods CloudWatch Logs accepts. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-
-function logRetention(raw: Raw): number {
-  const days = int(raw, 'logRetentionDays', 1, 3653);
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) fail('logRetentionDays', `must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
-  return days;
 }
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;

@@ -7,7 +7,8 @@
 import path from 'node:path';
 import type { JSONWebKeySet } from 'jose';
 import { REPO_ROOT } from '../infra/artifacts.ts';
-import { cognitoIssuerUrl, parseStackConfig, type ConfigKey, type StackConfig } from '../infra/stack-config.ts';
+import type { ConfigKey } from '../infra/stack-config-keys.ts';
+import { cognitoIssuerUrl, parseStackConfig, type StackConfig } from '../infra/stack-config.ts';
 import { DEFAULT_TABLE_PREFIX } from '../tables/schema.ts';
 import { LOCAL_CLIENT_ID, LOCAL_USER_POOL_ID } from './idp.ts';
 

@@ -3,6 +3,7 @@
  * encode, published, failed. Each is one UpdateItem on lessonKey (lessons.ts); where a lesson
  * goes is decided in pipeline/lessons.ts.
  */
+import type { LessonErrorKind } from '../pipeline/errors.ts';
 import { UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { REPLACED_VERSION_GRACE_SECONDS } from '../edge/lesson-versions.ts';
 import { getLesson, lessonKey, publishedVersionOf, renditionsValue, type LessonRecord, type RenditionSummary } from './lessons.ts';
@@ -152,7 +153,7 @@ export async function markFailed(
   lessonId: string,
   message: string,
   now = new Date().toISOString(),
-  errorKind = 'unknown',
+  errorKind: LessonErrorKind = 'unknown',
 ): Promise<void> {
   const current = await getLesson(dynamo, table, courseId, lessonId);
   const keepPublished = current?.status === 'published';

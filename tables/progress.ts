@@ -33,6 +33,18 @@ export function progressKey(userId: string, courseId: string, lessonId: string):
   return { userId: { S: userId }, lessonKey: { S: `${courseId}/${lessonId}` } };
 }
 
+/** The table key of a stored progress item (one a Scan returned, say): its userId and lessonKey. */
+export function progressKeyOf(item: Item): Item {
+  const { partitionKey, sortKey } = TABLES.progress;
+  const key: Item = {};
+  for (const name of [partitionKey, sortKey]) {
+    const value = item[name];
+    if (value === undefined) throw new Error(`progress item without its key attribute ${name}`);
+    key[name] = value;
+  }
+  return key;
+}
+
 const N = (value: number): AttributeValue => ({ N: String(value) });
 
 function num(item: Record<string, AttributeValue>, key: string): number | undefined {

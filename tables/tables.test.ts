@@ -8,7 +8,7 @@ import { ensureTables } from './ensure-tables.ts';
 import { claimEncode, listInterruptedOnDemandEncodes, releaseEncodeClaim } from './lesson-claims.ts';
 import { markPublished } from './lesson-writes.ts';
 import { getLesson, lessonFromItem, lessonKey, lessonToItem, listCourseLessons, type LessonRecord } from './lessons.ts';
-import { getProgress, progressFromItem, progressKey, saveProgress } from './progress.ts';
+import { getProgress, progressFromItem, progressKey, progressKeyOf, saveProgress } from './progress.ts';
 import { TABLES } from './schema.ts';
 
 const FULL: LessonRecord = {
@@ -37,6 +37,8 @@ describe('the record codecs and keys (pure)', () => {
     expect(progressKey('u', 'c', 'l')).toEqual({ userId: { S: 'u' }, lessonKey: { S: 'c/l' } });
     expect(Object.keys(progressKey('u', 'c', 'l'))).toEqual([TABLES.progress.partitionKey, TABLES.progress.sortKey]);
     expect(progressFromItem(undefined)).toMatchObject({ version: 0, updatedAt: null, completed: false });
+    expect(progressKeyOf({ ...progressKey('u', 'c', 'l'), position: { N: '3' }, courseId: { S: 'c' } })).toEqual(progressKey('u', 'c', 'l'));
+    expect(() => progressKeyOf({ userId: { S: 'u' } })).toThrow(/lessonKey/);
   });
 
   it('per-call options: a timeout, the caller’s signal, or neither', () => {

@@ -2,6 +2,8 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '../../tables/client.ts';
 import { ensureTables } from '../../tables/ensure-tables.ts';
+import { lessonsTable, lessonToItem } from '../../tables/lessons.ts';
+import { DEFAULT_TABLE_PREFIX } from '../../tables/schema.ts';
 import { LecternError } from '../errors.ts';
 import { startDynalite, type LocalDynamo } from '../../emulator/dynamodb/dynalite.ts';
 import type { EncodeRequest } from '../encode-request.ts';
@@ -220,15 +222,16 @@ describe('the DynamoDB lesson store (dynalite)', () => {
 
   it('lets exactly one of many concurrent claims win, and releases only its own claim', async () => {
     const client = dynamoClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
-    await ensureTables(client, 'lectern-');
+    await ensureTables(client, DEFAULT_TABLE_PREFIX);
+    const table = lessonsTable(DEFAULT_TABLE_PREFIX);
     await client.send(
       new PutItemCommand({
-        TableName: 'lectern-lessons',
-        Item: { courseId: { S: 'demo' }, lessonId: { S: 'l1' }, order: { N: '1' }, status: { S: 'pending' }, sourceKey: { S: 'uploads/demo/l1/source.mp4' } },
+        TableName: table,
+        Item: lessonToItem({ courseId: 'demo', lessonId: 'l1', order: 1, title: 'One', status: 'pending', sourceKey: 'uploads/demo/l1/source.mp4' }),
       }),
     );
-    await client.send(new PutItemCommand({ TableName: 'lectern-lessons', Item: { courseId: { S: 'demo' }, lessonId: { S: 'l2' }, status: { S: 'pending' } } }));
-    const store = createLessonStore(client, 'lectern-lessons', 2000);
+    await client.send(new PutItemCommand({ TableName: table, Item: lessonToItem({ courseId: 'demo', lessonId: 'l2', order: 2, title: 'Two', status: 'pending' }) }));
+    const store = createLessonStore(client, table, 2000);
     const stale = new Date(NOW.getTime() - 3600_000);
     const wins = await Promise.all(Array.from({ length: 10 }, () => store.claimEncode('demo', 'l1', NOW, stale)));
     expect(wins.filter(Boolean)).toHaveLength(1);
@@ -250,7 +253,7 @@ describe('the DynamoDB lesson store (dynalite)', () => {
 
   it('reports an unreachable table as ERR_LESSONS_UNAVAILABLE', async () => {
     const client = dynamoClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
-    const store = createLessonStore(client, 'lectern-lessons', 500);
+    const store = createLessonStore(client, lessonsTable(DEFAULT_TABLE_PREFIX), 500);
     await expect(store.get('demo', 'l1')).rejects.toMatchObject({ code: 'ERR_LESSONS_UNAVAILABLE' });
     client.destroy();
   });

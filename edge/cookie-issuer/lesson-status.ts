@@ -11,6 +11,7 @@
  * Same authentication as sessions: token verified, enrollment checked (403 otherwise). The only
  * write is the claim, and it is undone if the encode cannot be requested (503).
  */
+import type { LessonErrorKind } from '../../pipeline/errors.ts';
 import { isCourseId, isLessonId } from '../course-id.ts';
 import { encodeRequest } from '../encode-request.ts';
 import { toLecternError, type ErrorCode } from '../errors.ts';
@@ -65,16 +66,35 @@ export function parseLessonPath(path: string): { courseId: string; lessonId: str
   return { courseId, lessonId };
 }
 
-/** What a student reads when a lesson's encode failed, by the pipeline's error kind. No paths, no tool output. */
-const FAILURE_MESSAGES: Readonly<Record<string, string>> = {
-  input: 'The uploaded file could not be read as a video. The course team needs to upload it again.',
-  'no-video': 'The uploaded file has no video track. The course team needs to upload the right file.',
-  'mediaconvert-input': 'The uploaded file could not be read as a video. The course team needs to upload it again.',
-};
 const DEFAULT_FAILURE = 'This lesson could not be prepared. The course team has the details and can try again.';
+const UPLOAD_AGAIN = 'The uploaded file could not be read as a video. The course team needs to upload it again.';
 
+/**
+ * What a student reads when a lesson's encode failed, for every kind the pipeline records (a new
+ * kind does not compile until it has a message here). No paths, no tool output.
+ */
+const FAILURE_MESSAGES: Readonly<Record<LessonErrorKind, string>> = {
+  input: UPLOAD_AGAIN,
+  'no-video': 'The uploaded file has no video track. The course team needs to upload the right file.',
+  'mediaconvert-input': UPLOAD_AGAIN,
+  'disk-full': DEFAULT_FAILURE,
+  ffmpeg: DEFAULT_FAILURE,
+  verify: DEFAULT_FAILURE,
+  interrupted: DEFAULT_FAILURE,
+  lesson: DEFAULT_FAILURE,
+  record: DEFAULT_FAILURE,
+  tools: DEFAULT_FAILURE,
+  submit: DEFAULT_FAILURE,
+  mediaconvert: DEFAULT_FAILURE,
+  canceled: DEFAULT_FAILURE,
+  publish: DEFAULT_FAILURE,
+  captions: 'A caption file for this lesson could not be read. The course team needs to fix it.',
+  unknown: DEFAULT_FAILURE,
+};
+
+/** The record's errorKind is data from the table: anything unknown gets the default. */
 export function failureMessage(errorKind: string | undefined): string {
-  return (errorKind !== undefined && FAILURE_MESSAGES[errorKind]) || DEFAULT_FAILURE;
+  return errorKind !== undefined && Object.hasOwn(FAILURE_MESSAGES, errorKind) ? FAILURE_MESSAGES[errorKind as LessonErrorKind] : DEFAULT_FAILURE;
 }
 
 function published(courseId: string, lessonId: string, lesson: LessonView): LessonStatusBody {

@@ -10,7 +10,8 @@ import { runUnderMocks } from '../mock-run.ts';
 import { parseStackConfig, type StackConfig } from '../stack-config.ts';
 import { prepareArtifacts } from './artifacts.ts';
 import { evaluatePolicies } from './evaluate.ts';
-import { buildReport, type AuditReport } from './report.ts';
+import { buildReport } from './report.ts';
+import type { AuditReport } from './report-types.ts';
 import { toMarkdown } from './report-markdown.ts';
 import { INFRA_DIR, readStackFile } from './stack-file.ts';
 

@@ -2,7 +2,7 @@
  * The audit report as Markdown, for `lectern audit`: rendering only, apart from building the
  * report (report.ts), so the wording can change without touching what is read from the program.
  */
-import type { AuditReport } from './report.ts';
+import type { AuditReport } from './report-types.ts';
 
 const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -3,7 +3,7 @@
  * (not from the spec), with the spec's reasons beside each path. Spec and program disagreeing is
  * itself a violation.
  */
-import { sessionAccess, type SessionAccess } from './session-access.ts';
+import { sessionAccess } from './session-access.ts';
 import path from 'node:path';
 import type { IssuerConfig } from '../../edge/cookie-issuer/config.ts';
 import { SESSION_COOKIE_NAMES, sessionCookie } from '../../edge/cookie-issuer/cookies.ts';
@@ -13,59 +13,8 @@ import { MANAGED_CACHING_DISABLED, MANAGED_ORIGIN_REQUEST_CORS_S3 } from '../clo
 import { REPO_ROOT } from '../artifacts.ts';
 import type { ProgramRun, RecordedResource } from '../mock-run.ts';
 import { behaviorsOf } from '../policy/policy-kit.ts';
+import type { AuditReport, PathEntry, Reach } from './report-types.ts';
 import type { Violation } from './evaluate.ts';
-
-export type Reach = 'public' | 'signed cookie or signed URL' | 'bearer token';
-
-export interface PathEntry {
-  readonly order: number;
-  readonly pathPattern: string;
-  readonly reach: Reach;
-  readonly reachDetail: string;
-  readonly edgeCode: string[];
-  readonly origin: string;
-  readonly allowedMethods: string[];
-  readonly viewerProtocol: string;
-  readonly cacheKey: string;
-  readonly cors: string;
-  readonly why: string;
-}
-
-export interface AuditReport {
-  readonly stack: string;
-  readonly source: string;
-  readonly distribution: {
-    readonly aliases: string[];
-    readonly certificate: string;
-    readonly minimumTls: string;
-    readonly priceClass: string;
-    readonly httpVersion: string;
-    readonly defaultRootObject: string;
-    readonly customErrorResponses: Array<{ errorCode: number; responseCode: number; responsePagePath: string; errorCachingMinTtl: number }>;
-  };
-  readonly paths: PathEntry[];
-  readonly cookies: {
-    readonly names: string[];
-    readonly attributes: string;
-    readonly example: string;
-    readonly expires: string;
-    readonly policyLifetimeSeconds: number;
-    readonly access: SessionAccess;
-    readonly policyResource: string;
-    readonly hashAlgorithm: string;
-    readonly signedUrlMode: string;
-  };
-  readonly tokens: { readonly issuer: string; readonly clientIds: string[]; readonly tokenUse: string[]; readonly enrollmentsTable: string; readonly jwks: string };
-  readonly keyGroup: { readonly name: string; readonly members: Array<{ name: string; fingerprint: string; active: boolean; cloudFrontId: string }>; readonly signingKeySecret: string };
-  readonly cors: { readonly allowedOrigins: string[]; readonly credentials: boolean; readonly methods: string[]; readonly headers: string[]; readonly exposeHeaders: string[]; readonly maxAgeSeconds: number };
-  readonly securityHeaders: Record<string, string>;
-  readonly edgeCode: Array<{ name: string; kind: string; runtime: string; region: string; published: boolean; artifact: string; bytes: number; sha256: string }>;
-  readonly buckets: Array<{ name: string; publicAccessBlocked: boolean; readers: string }>;
-  readonly violations: Violation[];
-  readonly policiesChecked: number;
-  readonly resourcesChecked: number;
-  readonly notes: string[];
-}
 
 const DIST = 'aws:cloudfront/distribution:Distribution';
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import { CONFIG_KEYS, CONFIG_NAMESPACE, type ConfigKey } from '../stack-config.ts';
+import { CONFIG_KEYS, CONFIG_NAMESPACE, type ConfigKey } from '../stack-config-keys.ts';
 
 export const INFRA_DIR = path.resolve(import.meta.dirname, '..');
 

@@ -4,7 +4,9 @@ import type { JSONWebKeySet } from 'jose';
 import { prepareArtifacts, type PreparedArtifacts } from '../audit/artifacts.ts';
 import { runUnderMocks, type ProgramRun } from '../mock-run.ts';
 import type { ProgramOptions } from '../program.ts';
-import { describePublicKey, parseStackConfig, type ConfigKey, type StackConfig } from '../stack-config.ts';
+import { describePublicKey } from '../signing-key-names.ts';
+import type { ConfigKey } from '../stack-config-keys.ts';
+import { parseStackConfig, type StackConfig } from '../stack-config.ts';
 
 export interface TestKey {
   readonly privateKeyPem: string;

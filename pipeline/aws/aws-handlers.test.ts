@@ -5,7 +5,6 @@
  */
 import '@aws-sdk/signature-v4a';
 import { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { S3Client } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loopbackAgent, startFakeAws, type FakeAws } from '../../tests/support/fake-aws.ts';
 import { getLesson, markPublished, prepareLesson } from '../lessons.ts';
 import { startLocalDynamo, type LocalDynamo } from '../test-dynamo.ts';
+import { setLessonOrder, writeBeforeEncode } from '../../tables/lesson-writes.ts';
 import { parseCompletionHandlerConfig, parseUploadTriggerConfig, type CompletionHandlerConfig, type UploadTriggerConfig } from './config.ts';
 import { createCompletionHandler, kvsChanges, shouldRetry } from './completion-handler.ts';
 import { createUploadTrigger, decodeS3Key, planUploadEvent, sequencerNewer } from './upload-trigger.ts';
@@ -171,15 +171,10 @@ describe('upload trigger, S3 ObjectCreated -> MediaConvert CreateJob', () => {
     await expect(trigger()(event)).rejects.toThrow();
     expect(await getLesson(db.dynamo, db.lessonsTable, COURSE, 'lesson-8')).toMatchObject({ status: 'failed', errorKind: 'submit' });
 
-    await db.dynamo.send(
-      new UpdateItemCommand({
-        TableName: db.lessonsTable,
-        Key: { courseId: { S: COURSE }, lessonId: { S: 'lesson-8' } },
-        UpdateExpression: 'SET #s = :e',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':e': { S: 'encoding' } },
-      }),
-    );
+    // Back to `encoding` (the failed record is not published, so the status is set).
+    const failed = await getLesson(db.dynamo, db.lessonsTable, COURSE, 'lesson-8');
+    await writeBeforeEncode(db.dynamo, db.lessonsTable, COURSE, 'lesson-8', failed, { status: 'encoding' }, new Date().toISOString());
+    expect((await getLesson(db.dynamo, db.lessonsTable, COURSE, 'lesson-8'))?.status).toBe('encoding');
     aws.failNext('mediaconvert', 400, 'BadRequestException');
     await expect(trigger()({ type: 'lectern.encode-request', courseId: COURSE, lessonId: 'lesson-8', sourceKey: 'uploads/intro-to-hls/lesson-8/eight.mp4' })).rejects.toThrow();
     expect((await getLesson(db.dynamo, db.lessonsTable, COURSE, 'lesson-8'))?.status).toBe('pending');
@@ -219,9 +214,7 @@ describe('completion handler, EventBridge MediaConvert Job State Change', () => 
     // lesson-0 is published and comes first: after this, lesson-0 -> lesson-1 in the map.
     await prepareLesson(db.dynamo, db.lessonsTable, { courseId: COURSE, lessonId: 'lesson-0', after: undefined });
     await markPublished(db.dynamo, db.lessonsTable, COURSE, 'lesson-0', { version: 'v0mwq9a000-beef', manifestKey: `courses/${COURSE}/lesson-0/master.m3u8`, durationSeconds: 10, renditions: [] });
-    await db.dynamo.send(
-      new UpdateItemCommand({ TableName: db.lessonsTable, Key: { courseId: { S: COURSE }, lessonId: { S: 'lesson-0' } }, UpdateExpression: 'SET #o = :o', ExpressionAttributeNames: { '#o': 'order' }, ExpressionAttributeValues: { ':o': { N: '0' } } }),
-    );
+    await setLessonOrder(db.dynamo, db.lessonsTable, COURSE, 'lesson-0', 0, new Date().toISOString());
     aws.kvs.set(`${COURSE}/stale-lesson`, 'lesson-1');
     await lessonOneEncoding();
     putOutputs();

@@ -14,7 +14,8 @@ import { resolveFfmpegTools } from '../../pipeline/ffmpeg-path.ts';
 import { LADDER, type Ladder } from '../../pipeline/ladder.ts';
 import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from '../../tables/client.ts';
-import { DEFAULT_TABLE_PREFIX, TABLES, tableName } from '../../tables/schema.ts';
+import { progressKeyOf, progressTable } from '../../tables/progress.ts';
+import { DEFAULT_TABLE_PREFIX } from '../../tables/schema.ts';
 import { LOCAL_REGION, startLocalSystem, type LocalSystem, type LocalSystemOptions } from '../../local/start.ts';
 
 export const CHROMIUM_ARGS = [
@@ -69,9 +70,9 @@ export async function withSystemDynamo<T>(ps: PlayerSystem, run: (client: Return
 export async function clearProgress(ps: PlayerSystem): Promise<void> {
   const client = dynamoClient({ region: LOCAL_REGION, endpoint: ps.system.dynamoEndpoint });
   try {
-    const table = tableName(DEFAULT_TABLE_PREFIX, TABLES.progress);
+    const table = progressTable(DEFAULT_TABLE_PREFIX);
     const { Items = [] } = await client.send(new ScanCommand({ TableName: table }));
-    for (const item of Items) await client.send(new DeleteItemCommand({ TableName: table, Key: { userId: item['userId']!, lessonKey: item['lessonKey']! } }));
+    for (const item of Items) await client.send(new DeleteItemCommand({ TableName: table, Key: progressKeyOf(item) }));
   } finally {
     client.destroy();
   }

@@ -2,6 +2,8 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_REGION } from '../../local/start.ts';
 import { dynamoClient } from '../../tables/client.ts';
+import { lessonsTable, lessonToItem } from '../../tables/lessons.ts';
+import { DEFAULT_TABLE_PREFIX } from '../../tables/schema.ts';
 import { deadEndpoints, selectivelyHangingDynamo, type DeadEndpoints } from '../support/dead-endpoints.ts';
 import { startTestSystem } from '../support/local-system.ts';
 
@@ -23,7 +25,7 @@ describe('lesson status with a failing dependency', () => {
   it('answers 503 within its budget when the lessons table hangs', async () => {
     // DynamoDB answers for the enrollments table and holds every request on the lessons table.
     let dynamoEndpoint = '';
-    const dynamo = await selectivelyHangingDynamo(() => dynamoEndpoint, ['lectern-lessons']);
+    const dynamo = await selectivelyHangingDynamo(() => dynamoEndpoint, [lessonsTable(DEFAULT_TABLE_PREFIX)]);
     const system = await startTestSystem({ standIns: { endpointOverrides: { DYNAMODB: dynamo.url } } });
     dynamoEndpoint = system.dynamoEndpoint;
     try {
@@ -47,8 +49,8 @@ describe('lesson status with a failing dependency', () => {
     try {
       await dynamo.send(
         new PutItemCommand({
-          TableName: 'lectern-lessons',
-          Item: { courseId: { S: 'demo' }, lessonId: { S: 'later' }, order: { N: '9' }, title: { S: 'Later' }, status: { S: 'pending' }, sourceKey: { S: 'uploads/demo/later/source.mp4' } },
+          TableName: lessonsTable(DEFAULT_TABLE_PREFIX),
+          Item: lessonToItem({ courseId: 'demo', lessonId: 'later', order: 9, title: 'Later', status: 'pending', sourceKey: 'uploads/demo/later/source.mp4' }),
         }),
       );
       const token = await system.token('student@example.com');
