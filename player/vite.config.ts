@@ -7,14 +7,26 @@
  * dynamic import; modulePreload is off so the chunk's import stays a plain relative import().
  */
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { BOOT_SCRIPT } from './src/boot-session.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+const BOOT_MARK = /<!-- lectern:boot-session[^>]*-->/;
+
+/** The boot script goes in inline: a separate file would cost the round trip it exists to save. */
+const bootSession: Plugin = {
+  name: 'lectern-boot-session',
+  transformIndexHtml(html) {
+    if (!BOOT_MARK.test(html)) throw new Error('player/index.html: the lectern:boot-session marker is missing');
+    return html.replace(BOOT_MARK, () => `<script>${BOOT_SCRIPT}</script>`);
+  },
+};
 
 export default defineConfig({
   root,
   base: '/',
   publicDir: 'shell',
+  plugins: [bootSession],
   logLevel: 'warn',
   build: {
     outDir: fileURLToPath(new URL('../dist/player', import.meta.url)),

@@ -25,10 +25,14 @@ describe('start level', () => {
   });
 
   it('picks the highest variant whose first segment downloads within the start budget and whose peak fits 80 % of the estimate', () => {
-    // 4 s segments, 0.4 s budget: peak at most a tenth of the estimate.
-    expect(chooseStartVariant(ladder, { bps: 5_000_000, source: 'measured' }).variant.height).toBe(360);
-    expect(chooseStartVariant(ladder, { bps: 10_000_000, source: 'measured' }).variant.height).toBe(480);
-    expect(chooseStartVariant(ladder, { bps: 30_000_000, source: 'measured' }).variant.height).toBe(1080);
+    // 4 s segments, 0.15 s budget: peak at most 3.75 % of the estimate.
+    expect(chooseStartVariant(ladder, { bps: 10_000_000, source: 'measured' }).variant.height).toBe(360);
+    expect(chooseStartVariant(ladder, { bps: 24_000_000, source: 'measured' }).variant.height).toBe(480);
+    expect(chooseStartVariant(ladder, { bps: 23_999_000, source: 'measured' }).variant.height).toBe(360);
+    expect(chooseStartVariant(ladder, { bps: 50_000_000, source: 'measured' }).variant.height).toBe(720);
+    expect(chooseStartVariant(ladder, { bps: 80_000_000, source: 'measured' }).variant.height).toBe(1080);
+    // A longer budget starts higher on the same link.
+    expect(chooseStartVariant(ladder, { bps: 10_000_000, source: 'measured' }, Infinity, { budgetSeconds: 0.4 }).variant.height).toBe(480);
     // Without the start budget only sustainability counts.
     expect(chooseStartVariant(ladder, { bps: 1_600_000, source: 'measured' }, Infinity, { budgetSeconds: Infinity }).variant.height).toBe(480);
     expect(chooseStartVariant(ladder, { bps: 2_100_000, source: 'measured' }, Infinity, { budgetSeconds: Infinity }).variant.height).toBe(720);

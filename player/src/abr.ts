@@ -93,8 +93,13 @@ export interface StartChoice {
   readonly reason: string;
 }
 
-/** Seconds the first segment may take to download, at the estimate: the start-up budget. */
-export const FIRST_SEGMENT_BUDGET_SECONDS = 0.4;
+/**
+ * Seconds the first segment may take to download, at the estimate: the start-up budget. The
+ * start rung is chosen for the first frame, and hls.js moves up from the second segment: at
+ * 0.4 s a fast link started on 480p and waited ~160 ms for a 360 KB segment that 240p
+ * delivers in ~45 ms (`npm run bench:startup`, 20 Mbps / 20 ms).
+ */
+export const FIRST_SEGMENT_BUDGET_SECONDS = 0.15;
 
 /**
  * The start variant. Two limits, both from the bandwidth estimate:

@@ -32,7 +32,8 @@ interface PendingSignIn {
 const PENDING_KEY = 'lectern:signin';
 
 /** One key per page origin: tokens can be read before config.json has arrived. */
-const TOKENS_KEY = 'lectern:tokens';
+/** localStorage key of the signed-in tokens (the watch page's boot script reads it too). */
+export const TOKENS_KEY = 'lectern:tokens';
 
 function base64url(bytes: Uint8Array): string {
   let s = '';

@@ -20,6 +20,12 @@ export const PLAYER_DEFAULTS = {
     preloadBufferLength: 1,
     /** hls.js fragment look-up tolerance: land on the fragment that holds the seek target. */
     maxFragLookUpTolerance: 0.1,
+    /**
+     * Seconds the first fragment may take when nothing is buffered (a seek past the buffer, a
+     * stall): hls.js's maxStarvationDelay (its default, 4, let a seek wait for a whole 720p
+     * segment). ABR climbs back from the next fragment.
+     */
+    emptyBufferFetchSeconds: 0.3,
   },
   /** A start gap shorter than this (encoder delay) is jumped over while paused. */
   startGapSeconds: 1,

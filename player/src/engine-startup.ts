@@ -43,10 +43,15 @@ export function currentEstimate(localStorage: Storage | undefined): BandwidthEst
   return estimateBandwidth(localStorage, (navigator as { connection?: { downlink?: number; saveData?: boolean } }).connection, Date.now(), sample);
 }
 
-/** Snaps a seek target to the keyframe grid: the decoder starts there without decoding a GOP it will throw away. */
+/**
+ * Snaps a seek target to the keyframe grid: the decoder starts there without decoding a GOP it
+ * will throw away. A hair past the keyframe (PLAYER_DEFAULTS.buffer.maxFragLookUpTolerance),
+ * because half the grid points are segment boundaries and hls.js, asked for exactly 16.0,
+ * fetched the segment that ends there first (a whole wasted segment before the seek's frame).
+ */
 export function keyframeAlign(time: number, keyframeInterval: number, duration: number): number {
   const k = keyframeInterval;
-  let t = k > 0 ? Math.round(time / k) * k : time;
+  let t = k > 0 ? Math.round(time / k) * k + (time > 0 ? PLAYER_DEFAULTS.buffer.maxFragLookUpTolerance : 0) : time;
   if (Number.isFinite(duration) && duration > 0) t = Math.min(t, Math.max(0, duration - PLAYER_DEFAULTS.seekEndMarginSeconds));
   return Math.max(0, t);
 }

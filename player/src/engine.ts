@@ -139,7 +139,15 @@ export class Engine {
     this.cache.retain([lessonKey(prepared.lesson), ...this.#next.warmed]);
     const { video, events } = this.#options;
     const transport = this.transport(prepared.lesson.courseId);
-    video.poster = prepared.posterUrl ? transport.session.sign(prepared.posterUrl) : '';
+    // The poster waits for the first segment: fetched beside it, its ~50 KB would come out of
+    // the bandwidth the first frame needs (a medium link spends it on the critical path).
+    video.poster = '';
+    if (prepared.posterUrl) {
+      const poster = transport.session.sign(prepared.posterUrl);
+      void prepared.firstSegment.then(() => {
+        if (this.#attached === prepared) video.poster = poster;
+      });
+    }
     if (this.path === 'none') return Promise.reject(new PlayerError('unsupported'));
     this.#attachment =
       this.path === 'hls.js'

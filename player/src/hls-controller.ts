@@ -116,6 +116,7 @@ export class HlsController implements Controller {
       enableWorker: false,
       // Seek precision: land on the fragment that holds the target, never one early.
       maxFragLookUpTolerance: BUFFER.maxFragLookUpTolerance,
+      maxStarvationDelay: BUFFER.emptyBufferFetchSeconds,
       startFragPrefetch: true,
     });
     this.hls = hls;

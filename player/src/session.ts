@@ -9,7 +9,7 @@ import { PLAYER_DEFAULTS } from './defaults.ts';
 import { PlayerError } from './errors.ts';
 import { mustRenewMarginSeconds } from './session-renewal.ts';
 import { withQuery } from './signed-url.ts';
-
+import { sessionStorageKey, takeBootSession } from './boot-session.ts';
 
 export type SessionMode = 'cookies' | 'signed-query';
 /** `auto`: cookies, falling back to the signed query when a fresh session's cookies are not sent. */
@@ -28,10 +28,6 @@ export interface SessionInfo {
 
 interface StoredSession extends SessionInfo {
   readonly mode: SessionMode;
-}
-
-function storageKey(origin: string, courseId: string): string {
-  return `lectern:session:${origin}:${courseId}`;
 }
 
 export interface SessionOptions {
@@ -67,7 +63,7 @@ export class Session {
     this.#modeValue = options.mode === 'signed-query' ? 'signed-query' : 'cookies';
     this.#canFallBack = options.mode === 'auto';
     try {
-      const raw = options.storage?.getItem(storageKey(this.origin, this.courseId));
+      const raw = options.storage?.getItem(sessionStorageKey(this.origin, this.courseId));
       const saved = raw ? (JSON.parse(raw) as StoredSession) : null;
       if (saved && typeof saved.expiresAt === 'number' && typeof saved.lifetimeSeconds === 'number' && typeof saved.query === 'string' && this.#fresh(saved)) {
         this.#info = { expiresAt: saved.expiresAt, lifetimeSeconds: saved.lifetimeSeconds, query: saved.query };
@@ -117,13 +113,15 @@ export class Session {
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
+        // The page's boot script may have sent this very request already (boot-session.ts).
+        const early = attempt === 0 && this.refreshes === 0 ? takeBootSession(this.origin, this.courseId, token) : undefined;
         this.refreshes++;
-        response = await fetch(`${this.origin}/auth/session`, {
+        response = await (early ?? fetch(`${this.origin}/auth/session`, {
           method: 'POST',
           credentials: 'include',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
           body: JSON.stringify({ courseId: this.courseId }),
-        });
+        }));
       } catch (error) {
         if (attempt < 1) continue;
         throw new PlayerError('network', `session: ${(error as Error).message}`);
@@ -162,7 +160,7 @@ export class Session {
     if (!this.#info) return;
     try {
       const stored: StoredSession = { ...this.#info, mode: this.#modeValue };
-      this.#options.storage?.setItem(storageKey(this.origin, this.courseId), JSON.stringify(stored));
+      this.#options.storage?.setItem(sessionStorageKey(this.origin, this.courseId), JSON.stringify(stored));
     } catch {
       /* ignore */
     }
@@ -222,7 +220,7 @@ export class Session {
     await this.#inFlight?.catch(() => undefined);
     this.#info = null;
     try {
-      this.#options.storage?.removeItem(storageKey(this.origin, this.courseId));
+      this.#options.storage?.removeItem(sessionStorageKey(this.origin, this.courseId));
     } catch {
       /* ignore */
     }

@@ -8,6 +8,7 @@ import { defineLecternPlayer, elementDefaults, type LecternPlayerElement } from 
 import type { LessonRef } from './engine.ts';
 import { loadPageConfig, PageConfigError, type PageConfig } from './page-config.ts';
 import { hasMse, loadHls, setHlsLoader } from './platform.ts';
+import { WATCH_ROUTE } from './boot-session.ts';
 
 setHlsLoader(() => import('hls.js/light').then((m) => m.default));
 if (hasMse()) void loadHls();
@@ -21,10 +22,9 @@ configPromise.catch((error: unknown) => {
 });
 elementDefaults.progressUrl = configPromise.then((c) => c.progressUrl, () => '/api/progress');
 
-const ROUTE = /^\/watch\/([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)\/([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)\/?$/;
 
 function route(pathname: string): LessonRef | null {
-  const m = ROUTE.exec(pathname);
+  const m = WATCH_ROUTE.exec(pathname);
   return m ? { courseId: m[1] as string, lessonId: m[2] as string } : null;
 }
 

@@ -189,6 +189,25 @@ describe('the player in Chromium', () => {
     expect(await page.locator('#account').textContent()).toContain('student@example.com');
   }, 60_000);
 
+  it("asks for the media session from the page's boot script, before the player's script runs, and only once", async () => {
+    const context = await device();
+    const page = await context.newPage();
+    const order: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/auth/session')) order.push('session');
+      else if (/\/player\/assets\/hls\.light-[\w-]+\.js$/.test(r.url())) order.push('hls.js');
+    });
+    await page.goto(`${url}/watch/demo/lesson-1`);
+    await expect.poll(async () => (await playerState(page)).marks?.['first-buffered'], { timeout: 20_000 }).toBeGreaterThan(0);
+    // hls.js is the player script's first request: the session went out before it.
+    expect(order).toEqual(['session', 'hls.js']);
+    const state = await playerState(page);
+    expect(state.sessionRefreshes).toBe(1);
+    expect(state.error).toBeNull();
+    // The poster waits for the first segment, and then shows.
+    await expect.poll(() => videoEval<string>(page, 'v.poster')).toMatch(/\/poster\.jpg/);
+  }, 60_000);
+
   it('starts at a level the measured bandwidth can carry, and switches quality from the menu (manual and back to auto) under a throttled network', async () => {
     const context = await device();
     const page = await context.newPage();
