@@ -15,6 +15,7 @@ import { resolveFfmpegTools, type FfmpegTools } from './ffmpeg-path.ts';
 import { LADDER, type Ladder } from './ladder.ts';
 import { getLesson, nextLessonMapPath } from './lessons.ts';
 import { runProcess } from './run.ts';
+import { synthesizeTestClip } from './test-clip.ts';
 import { startLocalDynamo, type LocalDynamo } from './test-dynamo.ts';
 
 /** The real ladder's settings with two tiny rungs, so a real encode takes about a second. */
@@ -65,13 +66,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'lectern-encode-'));
   dataDir = join(work, 'data');
   clip = join(work, 'clip.mp4');
-  // 6 s, 426x240 at 30 fps, mono 440 Hz tone: stands in for a short camera clip.
-  await run(tools.ffmpeg, [
-    '-hide_banner', '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=426x240:rate=30:duration=6',
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=6',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-ac', '1', '-shortest', clip,
-  ]);
+  await synthesizeTestClip(tools.ffmpeg, clip);
 });
 
 afterAll(async () => {

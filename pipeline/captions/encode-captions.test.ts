@@ -20,6 +20,7 @@ import { LADDER, type Ladder } from '../ladder.ts';
 import { getLesson, lessonsTable } from '../lessons.ts';
 import { migrateFolder } from '../migrate.ts';
 import { runProcess } from '../run.ts';
+import { synthesizeTestClip } from '../test-clip.ts';
 import { startLocalDynamo, type LocalDynamo } from '../test-dynamo.ts';
 import { CaptionError } from './caption-error.ts';
 import { parseWebVtt } from './parse-webvtt.ts';
@@ -116,12 +117,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'lectern-captions-'));
   dataDir = join(work, 'data');
   clip = join(work, 'clip.mp4');
-  await run(tools.ffmpeg, [
-    '-hide_banner', '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=426x240:rate=30:duration=6',
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=6',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-ac', '1', '-shortest', clip,
-  ]);
+  await synthesizeTestClip(tools.ffmpeg, clip);
   files['en'] = await caption('talk.en.vtt', EN_VTT);
   files['es'] = await caption('talk.es.srt', ES_SRT);
 });
