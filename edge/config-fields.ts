@@ -4,6 +4,11 @@
  */
 export type Json = Record<string, unknown>;
 
+/** A baked config.json the function cannot run with (either Lambda@Edge function's). */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
 export interface ConfigFields {
   obj(value: unknown, where: string): Json;
   str(o: Json, key: string, where: string, fallback?: string): string;

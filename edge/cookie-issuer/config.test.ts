@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseIssuerConfig } from './config.ts';
+import { ConfigError } from '../config-fields.ts';
+import { parseIssuerConfig } from './config.ts';
 
 const valid = {
   issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool',

@@ -1,5 +1,5 @@
 import { assertCorsOrigin } from '../distribution-spec.ts';
-import { configFields } from '../config-fields.ts';
+import { ConfigError, configFields } from '../config-fields.ts';
 import { parseTokenSettings, type TokenSettings } from '../token-settings.ts';
 
 /**
@@ -70,10 +70,6 @@ export interface IssuerConfig extends TokenSettings {
       | { readonly kind: 'none' }
       | { readonly kind: 'lambda'; readonly functionName: string; readonly region: string; readonly timeoutMs: number };
   };
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
 
 const fail = (message: string) => new ConfigError(message);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseProgressApiConfig } from './config.ts';
+import { ConfigError } from '../config-fields.ts';
+import { parseProgressApiConfig } from './config.ts';
 
 const minimal = {
   issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC',

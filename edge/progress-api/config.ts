@@ -1,4 +1,4 @@
-import { configFields } from '../config-fields.ts';
+import { ConfigError, configFields } from '../config-fields.ts';
 import { assertCorsOrigin } from '../distribution-spec.ts';
 import { parseTokenSettings, type TokenSettings } from '../token-settings.ts';
 
@@ -40,10 +40,6 @@ export interface DynamoTable {
   readonly endpoint?: string;
   /** Milliseconds per call, its retry included. Default 1000. */
   readonly timeoutMs: number;
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
 
 const fail = (message: string) => new ConfigError(message);
