@@ -34,6 +34,8 @@ const PENDING_KEY = 'lectern:signin';
 /** One key per page origin: tokens can be read before config.json has arrived. */
 /** localStorage key of the signed-in tokens (the watch page's boot script reads it too). */
 export const TOKENS_KEY = 'lectern:tokens';
+/** An access token with less life than this is refreshed before use (here and in the boot script). */
+export const TOKEN_MIN_LIFE_MS = 60_000;
 
 function base64url(bytes: Uint8Array): string {
   let s = '';
@@ -153,7 +155,7 @@ export function tokenProvider(configPromise: Promise<AuthConfig>): (options?: { 
   return async (options = {}) => {
     const tokens = loadTokens();
     if (!tokens) return null;
-    if (!options.forceRefresh && tokens.expiresAt - Date.now() > 60_000) return tokens.accessToken;
+    if (!options.forceRefresh && tokens.expiresAt - Date.now() > TOKEN_MIN_LIFE_MS) return tokens.accessToken;
     if (!tokens.refreshToken) {
       if (!options.forceRefresh && tokens.expiresAt > Date.now()) return tokens.accessToken;
       saveTokens(null);

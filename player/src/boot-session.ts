@@ -11,7 +11,7 @@
  * session for the course, or came back from sign-in, it does nothing: the Session needs no
  * request or makes its own.
  */
-import { TOKENS_KEY } from './auth.ts';
+import { TOKEN_MIN_LIFE_MS, TOKENS_KEY } from './auth.ts';
 
 /** /watch/<course>/<lesson>, the same route watch.ts serves. */
 export const WATCH_ROUTE = /^\/watch\/([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)\/([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)\/?$/;
@@ -34,7 +34,7 @@ var m=new RegExp(${JSON.stringify(WATCH_ROUTE.source)}).exec(location.pathname);
 if(!m||/[?&](code|error)=/.test(location.search))return;
 if(sessionStorage.getItem(${JSON.stringify(SESSION_KEY_PREFIX)}+location.origin+':'+m[1]))return;
 var t=JSON.parse(localStorage.getItem(${JSON.stringify(TOKENS_KEY)})||'null');
-if(!t||typeof t.accessToken!=='string'||!(t.expiresAt-Date.now()>60000))return;
+if(!t||typeof t.accessToken!=='string'||!(t.expiresAt-Date.now()>${TOKEN_MIN_LIFE_MS}))return;
 var r=fetch('/auth/session',{method:'POST',credentials:'include',headers:{authorization:'Bearer '+t.accessToken,'content-type':'application/json'},body:JSON.stringify({courseId:m[1]})});
 r.catch(function(){});
 window.${BOOT_GLOBAL}={origin:location.origin,courseId:m[1],token:t.accessToken,response:r};
