@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     client.destroy();
     const ctx: Ctx = { browser, ps, token, shaper };
     const ladder = ps.lessons.get('bench/lesson-1')!.renditions.map((r) => `${r.height}p ${Math.round(r.bandwidth / 1000)}k`).join(', ');
-    const copy = await readFile(join(baselineDir(ps.system.mediaRoot, 'lesson-1', versions['lesson-1']!), 'copy', 'playlist.m3u8'), 'utf8');
+    const copy = await readFile(join(baselineDir(ps.system.mediaRoot, 'lesson-1', versions['lesson-1']!), 'playlist.m3u8'), 'utf8');
     const copySegments = [...copy.matchAll(/#EXTINF:([\d.]+)/g)].map((m) => Number(m[1]).toFixed(1));
     console.log(`chromium ${browser.version()}, ${RUNS} run(s) per cell, fresh browser context per run, network shaped by a proxy (latency per request, one shared downlink)`);
     console.log(`lectern ladder (peak): ${ladder}; 4 s segments, 2 s GOP`);

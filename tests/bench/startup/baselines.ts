@@ -19,7 +19,7 @@ export function baselineDir(mediaRoot: string, lessonId: string, version: string
 }
 
 function baselinePage(kind: 'mp4' | 'hls.js', versions: Readonly<Record<string, string>>): string {
-  const file = kind === 'mp4' ? 'source.mp4' : 'copy/playlist.m3u8';
+  const file = kind === 'mp4' ? 'source.mp4' : 'playlist.m3u8';
   const attach =
     kind === 'mp4'
       ? `const load = (l) => { window.benchLesson = l; v.src = src(l); };
@@ -62,13 +62,14 @@ export async function prepareBaselines(ps: PlayerSystem, lessonIds: readonly str
     if (!version) throw new Error(`bench/${lessonId}: no version folder named in master.m3u8`);
     versions[lessonId] = version;
     const dir = baselineDir(ps.system.mediaRoot, lessonId, version);
-    await mkdir(join(dir, 'copy'), { recursive: true });
+    // One folder deep inside the version: the most the edge serves under a lesson.
+    await mkdir(dir, { recursive: true });
     await copyFile(lesson.source, join(dir, 'source.mp4'));
     bitrates[lessonId] = ((await stat(lesson.source)).size * 8) / lesson.durationSeconds;
     await run(ffmpeg, [
       '-hide_banner', '-loglevel', 'error', '-y', '-i', lesson.source, '-c', 'copy', '-f', 'hls', '-hls_time', '6', '-hls_list_size', '0',
       '-hls_playlist_type', 'vod', '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', 'init.mp4',
-      '-hls_segment_filename', join(dir, 'copy', 'seg%d.m4s'), join(dir, 'copy', 'playlist.m3u8'),
+      '-hls_segment_filename', join(dir, 'seg%d.m4s'), join(dir, 'playlist.m3u8'),
     ]);
   }
   const benchDir = join(ps.system.playerRoot, 'bench');
