@@ -21,7 +21,7 @@
  * presentation 2 frames, ~67 ms at 30 fps, after its decode time; that is within what a
  * caption can be off without anyone seeing it, and the same for every cue.)
  */
-import { find } from '../master-playlist.ts';
+import { find } from '../mp4-boxes.ts';
 
 /** The 33-bit wrap of MPEG-2 presentation timestamps. */
 const PTS_WRAP = 2 ** 33;
