@@ -87,7 +87,7 @@ export class HlsController implements Controller {
   }
 
   async #attach(preload: boolean): Promise<void> {
-    const [Hls, { createLoaderClass }] = await Promise.all([loadHls(), loadHlsLoader()]);
+    const [Hls, { createLoaderClass, FetchWatch }] = await Promise.all([loadHls(), loadHlsLoader()]);
     this.#deps.mark('hls-loaded');
     if (this.#destroyed) return;
     const prepared = this.#prepared;
@@ -142,6 +142,9 @@ export class HlsController implements Controller {
       const ms = loading.end - loading.start;
       if ((data.frag.type as string) === 'main' && total > PLAYER_DEFAULTS.bandwidthSampleMinBytes && ms > 0) rememberBandwidth(deps.localStorage, (total * 8000) / ms);
     });
+    const watch = new FetchWatch(hls, deps.video);
+    this.#listeners.add(watch);
+    hls.on(Events.FRAG_LOADING, (_event, data) => watch.watch(data.frag));
     hls.on(Events.ERROR, (_event, data) => this.#onError(hls, data));
     hls.attachMedia(deps.video);
     hls.loadSource(prepared.masterUrl);

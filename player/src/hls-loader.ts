@@ -9,6 +9,8 @@
  */
 import type { HlsConfig, Loader, LoaderCallbacks, LoaderConfiguration, LoaderContext, LoaderStats } from 'hls.js';
 import type { PrefetchCache } from './prefetch.ts';
+// Travels in this lazy chunk with the loader: it only ever runs beside hls.js.
+export { FetchWatch } from './fetch-watch.ts';
 import type { Fetched, Transport } from './transport.ts';
 
 export interface LoaderDeps {

@@ -24,6 +24,11 @@ export class Listeners implements Controller {
     return id;
   }
 
+  /** Another controller, destroyed with this one. */
+  add(controller: Controller): void {
+    this.#undo.push(() => controller.destroy());
+  }
+
   destroy(): void {
     for (const fn of this.#undo.splice(0)) fn();
   }

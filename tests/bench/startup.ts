@@ -11,12 +11,13 @@
  *   prefetch  same, but the page has finished what it preloads before the click (at most 4 s);
  *   next      lesson 1 loaded, pointer on "Next", click: lectern prefetches on hover; the
  *             baselines switch their source on the click.
- * Seek: startup/seek.ts. Stalls: 5 Mbps dropping to 1 Mbps / 150 ms after 6 s, watched to 20 s.
+ * Seek: startup/seek.ts. Stalls: 5 Mbps dropping to 1 Mbps / 150 ms after 6 s, watched to 20 s, BENCH_RUNS times.
  * A first frame later than 8 s counts as ">8000". Each figure is printed beside the baselines
  * with baseline/lectern (>1x: lectern faster), and startup with its floor (startup/floor.ts).
  *
  * BENCH_RUNS (default 3) runs per cell; p95 is nearest-rank (with 3 runs, the worst run).
- * BENCH_ONLY=startup|seek|stalls runs one part; BENCH_VERBOSE=1 prints each run and fetch.
+ * BENCH_ONLY=startup|seek|stalls runs one part, BENCH_PLAYER / BENCH_SCENARIO a subset of
+ * cells (startup/config.ts); BENCH_VERBOSE=1 prints each run and fetch.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ import { DEFAULT_TABLE_PREFIX } from '../../tables/schema.ts';
 import { launchChromium, PROFILES, startPlayerSystem } from '../e2e-browser/support.ts';
 import { startShaper } from './shaper.ts';
 import { baselineDir, prepareBaselines } from './startup/baselines.ts';
-import { PLAYERS, RUNS, runs, SCENARIOS, VERBOSE, type Player } from './startup/config.ts';
+import { measures, PLAYERS, RUNS, runs, SCENARIOS, VERBOSE, type Player } from './startup/config.ts';
 import type { Ctx } from './startup/page.ts';
 import { printSeek, printStalls, printStartup } from './startup/report.ts';
 import { measureStart, type StartRun } from './startup/scenarios.ts';
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
       for (const profile of PROFILES) {
         for (const scenario of SCENARIOS) {
           for (let i = 0; i < RUNS; i++) {
-            for (const player of PLAYERS) {
+            for (const player of PLAYERS.filter((p) => measures(p, scenario))) {
               const key = `${profile.name}|${scenario}|${player}`;
               push(startup, key, await attempt(key, i, () => measureStart(ctx, player, profile, scenario), { ms: NaN, fetched: [] }, (r) => `${Math.round(r.ms)} ms`));
             }
@@ -109,13 +110,16 @@ async function main(): Promise<void> {
     }
 
     if (runs('stalls')) {
-      const results = new Map<Player, StallResult>();
+      // A stall depends on where the drop lands in a segment fetch: every run counts.
+      const results = new Map<Player, StallResult[]>();
       const failures = new Map<Player, string>();
-      for (const player of PLAYERS) {
-        try {
-          results.set(player, await measureStalls(ctx, player));
-        } catch (error) {
-          failures.set(player, (error as Error).message.split('\n')[0] ?? '');
+      for (let i = 0; i < RUNS; i++) {
+        for (const player of PLAYERS.filter((p) => measures(p))) {
+          try {
+            push(results, player, await measureStalls(ctx, player));
+          } catch (error) {
+            failures.set(player, (error as Error).message.split('\n')[0] ?? '');
+          }
         }
       }
       printStalls(results, failures);

@@ -53,9 +53,11 @@ export const MEASURE = `(() => {
   };
   b.stalls = () => {
     const v = video();
-    const s = { count: 0, ms: 0, since: 0 };
-    v.addEventListener('waiting', () => { if (!s.since) { s.count++; s.since = performance.now(); } });
-    v.addEventListener('playing', () => { if (s.since) { s.ms += performance.now() - s.since; s.since = 0; } });
+    const s = { count: 0, ms: 0, since: 0, log: [] };
+    const buffered = () => { const r = []; for (let i = 0; i < v.buffered.length; i++) r.push(v.buffered.start(i).toFixed(2) + '-' + v.buffered.end(i).toFixed(2)); return r.join(' '); };
+    v.addEventListener('waiting', () => { s.log.push({ at: performance.now(), what: 'waiting', t: v.currentTime, buffered: buffered() }); if (!s.since) { s.count++; s.since = performance.now(); } });
+    v.addEventListener('playing', () => { s.log.push({ at: performance.now(), what: 'playing', t: v.currentTime, buffered: buffered() }); if (s.since) { s.ms += performance.now() - s.since; s.since = 0; } });
     b.stallState = () => ({ count: s.count, ms: s.ms + (s.since ? performance.now() - s.since : 0), t: v.currentTime });
+    b.stallLog = () => s.log;
   };
 })();`;

@@ -83,30 +83,22 @@ export function printSeek(seek: Map<string, SeekRun[]>, profiles: readonly Netwo
   console.log(`lectern's seek targets (after its 2 s keyframe snap): ${targets.join(', ')} s`);
 }
 
-export function printStalls(results: Map<Player, StallResult>, failures: Map<Player, string>): void {
-  console.log(`\nstalls: 5 Mbps/40 ms, dropping to 1 Mbps/150 ms after ${STALL.dropAt} s of playback, watched to ${STALL.watchTo} s (at most ${STALL.wallMs / 1000} s wall)`);
-  console.log(`${pad('', 16)}${pad('lectern', 12)}${pad('mp4 <video>', 14)}${pad('hls.js', 12)}${pad('mp4/lectern', 13)}hls.js/lectern`);
-  const cell = (p: Player, f: (r: StallResult) => string) => {
-    const r = results.get(p);
-    return r ? f(r) : failures.has(p) ? 'failed' : 'n/a';
-  };
-  const lines: [string, (r: StallResult) => string, (r: StallResult) => number][] = [
-    ['startup ms', (r) => ms(r.startupMs), (r) => r.startupMs],
-    ['stalls', (r) => String(r.stalls), (r) => r.stalls],
-    ['stall time', (r) => `${(r.stallMs / 1000).toFixed(1)} s`, (r) => r.stallMs],
-    ['reached', (r) => `${r.reached.toFixed(1)} s`, () => NaN],
-    ['wall', (r) => `${(r.wallMs / 1000).toFixed(1)} s`, () => NaN],
+export function printStalls(results: Map<Player, readonly StallResult[]>, failures: Map<Player, string>): void {
+  const n = Math.max(0, ...[...results.values()].map((rs) => rs.length));
+  console.log(`\nstalls: 5 Mbps/40 ms, dropping to 1 Mbps/150 ms after ${STALL.dropAt} s of playback, watched to ${STALL.watchTo} s (at most ${STALL.wallMs / 1000} s wall), ${n} run(s) each`);
+  console.log(`${pad('', 18)}${pad('lectern', 18)}${pad('mp4 <video>', 18)}hls.js`);
+  const each = (rs: readonly StallResult[], f: (r: StallResult) => string) => rs.map(f).join(' / ');
+  const lines: [string, (rs: readonly StallResult[]) => string][] = [
+    ['startup ms p50', (rs) => ms(summarize(rs.map((r) => r.startupMs)).p50)],
+    ['runs with a stall', (rs) => `${rs.filter((r) => r.stalls > 0).length} of ${rs.length}`],
+    ['stalls, each run', (rs) => each(rs, (r) => String(r.stalls))],
+    ['stall s, each run', (rs) => each(rs, (r) => (r.stallMs / 1000).toFixed(1))],
+    ['reached s', (rs) => each(rs, (r) => r.reached.toFixed(0))],
   ];
-  const ours = results.get('lectern');
-  for (const [label, show, value] of lines) {
-    const rat = (p: Player) => {
-      const r = results.get(p);
-      if (!r || !ours || Number.isNaN(value(r))) return '';
-      // 0 against 0 is a tie; a baseline that stalled against a lectern that did not has no finite ratio.
-      if (value(ours) === 0) return value(r) === 0 ? '1.0x' : `${show(r)} vs 0`;
-      return ratio(value(r), value(ours));
-    };
-    console.log(`${pad(label, 16)}${pad(cell('lectern', show), 12)}${pad(cell('mp4', show), 14)}${pad(cell('hls.js', show), 12)}${pad(rat('mp4'), 13)}${rat('hls.js')}`);
-  }
+  const cell = (p: Player, f: (rs: readonly StallResult[]) => string) => {
+    const rs = results.get(p);
+    return rs?.length ? f(rs) : failures.has(p) ? 'failed' : 'n/a';
+  };
+  for (const [label, show] of lines) console.log(`${pad(label, 18)}${pad(cell('lectern', show), 18)}${pad(cell('mp4', show), 18)}${cell('hls.js', show)}`);
   for (const [p, message] of failures) console.log(`${p} failed: ${message}`);
 }
