@@ -63,6 +63,8 @@ export interface DeployedStack {
   readonly cloudFrontFunctions: readonly DeployedCloudFrontFunction[];
   readonly lambdas: readonly DeployedLambda[];
   readonly mediaConvert: { readonly queues: readonly string[]; readonly roles: readonly string[] };
+  /** Whether the program routes Transcribe's events (the `autoCaptions` setting): only then does the local stack run a Transcribe stand-in. */
+  readonly transcribe: { readonly enabled: boolean };
   /** Raw recorded resources, for readers with their own shape (EventBridge, S3 notifications). */
   readonly resources: readonly RecordedResource[];
   readonly outputs: Record<string, unknown>;
@@ -174,6 +176,9 @@ export async function readDeployedStack(run: ProgramRun): Promise<DeployedStack>
       roles: run.ofType('aws:iam/role:Role')
         .filter((r) => String(r.inputs['assumeRolePolicy'] ?? '').includes('mediaconvert.amazonaws.com'))
         .map((r) => r.state['arn'] as string),
+    },
+    transcribe: {
+      enabled: run.ofType('aws:cloudwatch/eventRule:EventRule').some((r) => String(r.inputs['eventPattern'] ?? '').includes('"aws.transcribe"')),
     },
     resources: run.resources,
     outputs: run.outputs,

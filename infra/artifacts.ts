@@ -22,6 +22,8 @@ export interface ArtifactPaths {
   readonly uploadTrigger: string;
   /** Folder holding the completion handler's index.mjs (ESM, export `handler`). */
   readonly completionHandler: string;
+  /** Folder holding the transcribe handler's index.mjs; read only with `autoCaptions` on (loadTranscribeHandler). */
+  readonly transcribeHandler?: string;
 }
 
 export function defaultArtifactPaths(root: string = REPO_ROOT): ArtifactPaths {
@@ -31,6 +33,7 @@ export function defaultArtifactPaths(root: string = REPO_ROOT): ArtifactPaths {
     progressApi: path.join(root, 'dist', 'edge', 'progress-api', 'index.mjs'),
     uploadTrigger: path.join(root, 'dist', 'pipeline', 'upload-trigger'),
     completionHandler: path.join(root, 'dist', 'pipeline', 'completion-handler'),
+    transcribeHandler: path.join(root, 'dist', 'pipeline', 'transcribe-handler'),
   };
 }
 
@@ -77,4 +80,10 @@ export function loadArtifacts(paths: ArtifactPaths = defaultArtifactPaths()): Lo
     uploadTrigger: describe(path.join(paths.uploadTrigger, 'index.mjs'), pipeline),
     completionHandler: describe(path.join(paths.completionHandler, 'index.mjs'), pipeline),
   };
+}
+
+/** The transcribe handler's bundle: required only by a stack with automatic captions on. */
+export function loadTranscribeHandler(paths: ArtifactPaths): ArtifactFile {
+  const dir = paths.transcribeHandler ?? defaultArtifactPaths().transcribeHandler!;
+  return describe(path.join(dir, 'index.mjs'), 'build the pipeline Lambdas (dist/pipeline/<name>/index.mjs)');
 }

@@ -11,7 +11,8 @@ import type { JSONWebKeySet } from 'jose';
 import { PLAYER_CONFIG_KEY, playerPageConfig } from '../player/page-config.ts';
 import { defineDistribution, type DistributionInput, type DistributionSpec } from '../edge/distribution-spec.ts';
 import { contentTypeFor } from '../edge/media-types.ts';
-import { defaultArtifactPaths, loadArtifacts, REPO_ROOT, type ArtifactPaths, type LoadedArtifacts } from './artifacts.ts';
+import { defaultArtifactPaths, loadArtifacts, loadTranscribeHandler, REPO_ROOT, type ArtifactPaths, type LoadedArtifacts } from './artifacts.ts';
+import { AutoCaptions } from './components/auto-captions.ts';
 import { EdgeDistribution } from './components/distribution.ts';
 import { EncodingPipeline, UPLOADS_PREFIX, uploadTriggerName } from './components/encoding-pipeline.ts';
 import { MediaStorage } from './components/media-storage.ts';
@@ -49,6 +50,8 @@ export interface Lectern {
   readonly progressApi: ProgressApi;
   readonly edge: EdgeDistribution;
   readonly pipeline: EncodingPipeline;
+  /** Present with the `autoCaptions` setting on. */
+  readonly autoCaptions?: AutoCaptions;
   readonly outputs: Record<string, pulumi.Output<unknown>>;
 }
 
@@ -146,6 +149,17 @@ export function createLectern(config: StackConfig, options: ProgramOptions = {})
     completionHandlerBundle: artifacts.completionHandler.path,
     logRetentionDays: config.logRetentionDays,
     onDemandEncoding: config.onDemandEncoding,
+    autoCaptions: config.autoCaptions,
+  });
+  const autoCaptions = config.autoCaptions === null ? undefined : new AutoCaptions('auto-captions', {
+    namePrefix: config.namePrefix,
+    region: config.region,
+    uploads: storage.uploads,
+    media: storage.media,
+    lessonsTable: tables.tables.lessons,
+    completionRole: pipeline.completionRole,
+    handlerBundle: loadTranscribeHandler(artifacts.paths).path,
+    logRetentionDays: config.logRetentionDays,
   });
 
   const domainName = edge.distribution.domainName;
@@ -175,7 +189,8 @@ export function createLectern(config: StackConfig, options: ProgramOptions = {})
     mediaConvertQueueArn: pipeline.queue.arn,
     mediaConvertRoleArn: pipeline.mediaConvertRole.arn,
   };
-  return { spec, artifacts, storage, tables, signingKey, edgeProvider, progressApi, edge, pipeline, outputs };
+  if (autoCaptions) outputs['transcribeHandlerArn'] = autoCaptions.handler.arn;
+  return { spec, artifacts, storage, tables, signingKey, edgeProvider, progressApi, edge, pipeline, ...(autoCaptions ? { autoCaptions } : {}), outputs };
 }
 
 /**

@@ -3,6 +3,7 @@
  * and range, or a StackConfigError naming the key. parseStackConfig (stack-config.ts) is built
  * from these.
  */
+import { LanguageCode } from '@aws-sdk/client-transcribe';
 import { CONFIG_DEFAULTS, CONFIG_NAMESPACE, LOG_RETENTION_DAYS, StackConfigError, type ConfigKey } from './stack-config-keys.ts';
 
 export type Raw = Partial<Record<ConfigKey, unknown>>;
@@ -67,4 +68,14 @@ export function logRetention(raw: Raw): number {
   const days = int(raw, 'logRetentionDays', 1, 3653);
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) fail('logRetentionDays', `must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
   return days;
+}
+
+const TRANSCRIBE_LANGUAGES: readonly string[] = Object.values(LanguageCode);
+
+/** `off` (default) -> null; `identify` or one of Amazon Transcribe's language codes (`en-US`). */
+export function autoCaptionsSetting(raw: Raw): string | null {
+  const value = str(raw, 'autoCaptions', true);
+  if (value === 'off') return null;
+  if (value === 'identify' || TRANSCRIBE_LANGUAGES.includes(value)) return value;
+  fail('autoCaptions', 'must be off, identify, or an Amazon Transcribe language code such as en-US (not en): https://docs.aws.amazon.com/transcribe/latest/dg/supported-languages.html');
 }

@@ -28,6 +28,7 @@ export const CONFIG_DEFAULTS = {
   tableDeletionProtection: true,
   logRetentionDays: 30,
   onDemandEncoding: false,
+  autoCaptions: 'off',
   playerDir: 'dist/player',
 } as const satisfies Record<string, unknown>;
 
@@ -56,6 +57,7 @@ export const CONFIG_KEYS = {
   tableDeletionProtection: 'boolean',
   logRetentionDays: 'integer',
   onDemandEncoding: 'boolean',
+  autoCaptions: 'string',
   playerDir: 'string',
 } as const;
 

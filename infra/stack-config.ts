@@ -10,7 +10,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import type { JSONWebKeySet } from 'jose';
 import { assertCorsOrigin } from '../edge/distribution-spec.ts';
 import { describePublicKey, publicKeyOf } from './signing-key-names.ts';
-import { bool, fail, int, logRetention, oneOf, str, strings, type Raw } from './stack-config-fields.ts';
+import { autoCaptionsSetting, bool, fail, int, logRetention, oneOf, str, strings, type Raw } from './stack-config-fields.ts';
 import { CONFIG_DEFAULTS, CONFIG_NAMESPACE, StackConfigError } from './stack-config-keys.ts';
 
 export type PriceClass = 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
@@ -71,6 +71,11 @@ export interface StackConfig {
    * is encoded at once.
    */
   readonly onDemandEncoding: boolean;
+  /**
+   * Automatic captions with Amazon Transcribe (infra/components/auto-captions.ts): null (`off`,
+   * the default), `identify`, or a Transcribe language code such as `en-US`.
+   */
+  readonly autoCaptions: string | null;
   /** Folder (relative to the repository root) whose files are uploaded to the player bucket. */
   readonly playerDir: string;
 }
@@ -189,6 +194,7 @@ export function parseStackConfig(raw: Raw, context: StackContext, privateKeyPem?
     tableDeletionProtection: bool(raw, 'tableDeletionProtection'),
     logRetentionDays: logRetention(raw),
     onDemandEncoding: bool(raw, 'onDemandEncoding'),
+    autoCaptions: autoCaptionsSetting(raw),
     playerDir,
   };
 }

@@ -24,5 +24,6 @@ export async function buildLocalArtifacts(buildDir: string): Promise<ArtifactPat
     progressApi: progressApi.file,
     uploadTrigger: join(buildDir, 'pipeline', 'upload-trigger'),
     completionHandler: join(buildDir, 'pipeline', 'completion-handler'),
+    transcribeHandler: join(buildDir, 'pipeline', 'transcribe-handler'),
   };
 }

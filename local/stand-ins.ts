@@ -18,6 +18,7 @@ import { startSecretsManagerStandIn } from '../emulator/secrets-manager/index.ts
 import { startKeyValueStoreStandIn } from '../emulator/keyvaluestore/index.ts';
 import { createEventBus, eventBusFromProgram } from '../emulator/eventbridge/index.ts';
 import { startMediaConvertStandIn, type MediaConvertStandInOptions } from '../emulator/mediaconvert/index.ts';
+import { startTranscribeStandIn, type TranscribeStandInOptions } from '../emulator/transcribe/index.ts';
 import { loadCloudFrontFunction } from '../emulator/cloudfront/function-sandbox.ts';
 import { kvsFromFile } from '../emulator/cloudfront/kvs-file.ts';
 import type { FunctionRunner } from '../emulator/cloudfront/function-event.ts';
@@ -31,6 +32,8 @@ export interface StandInOptions {
   readonly endpointOverrides?: Partial<Record<ServiceEndpointName, string>>;
   /** MediaConvert stand-in settings (tests: a forced job error). */
   readonly mediaConvert?: Partial<MediaConvertStandInOptions>;
+  /** Transcribe stand-in settings, with `autoCaptions` on (tests: transcript fixtures; without one a job fails: no speech recognition here). */
+  readonly transcribe?: Partial<TranscribeStandInOptions>;
   /** HTTPS origins a stand-in answers for inside the sandboxes (the Cognito pool -> the local IdP). */
   readonly routes?: Readonly<Record<string, string>>;
   /** Delays between retries of asynchronous Lambda invocations. */
@@ -106,6 +109,11 @@ export async function startStandIns(options: {
       ...options.mediaConvert,
     });
     closers.push(() => mediaConvert.close());
+    // Only a stack with automatic captions routes Transcribe's events; `npm start` has none by default.
+    const transcribe = stack.transcribe.enabled
+      ? await startTranscribeStandIn({ region: stack.region, account: stack.account, bucketRoot, emit: async (event) => void (await bus.putEvents([event as never])), log, ...options.transcribe })
+      : null;
+    if (transcribe) closers.push(() => transcribe.close());
     closers.push(async () => bus.close());
 
     const notifications = notificationRulesFrom(stack.resources);
@@ -134,6 +142,7 @@ export async function startStandIns(options: {
     };
     const environment: Record<string, string> = { ...SANDBOX_CREDENTIALS };
     for (const [service, endpoint] of Object.entries(endpoints)) environment[`AWS_ENDPOINT_URL_${service}`] = endpoint;
+    if (transcribe) environment['AWS_ENDPOINT_URL_TRANSCRIBE'] = transcribe.endpoint;
 
     for (const fn of stack.lambdas) {
       const codeDir = await unpackDeploymentPackage(fn, paths.lambda(fn.functionName));
@@ -194,6 +203,7 @@ export async function startStandIns(options: {
           await s3.whenIdle();
           await lambda.whenIdle();
           await mediaConvert.whenIdle();
+          await transcribe?.whenIdle();
           await bus.whenIdle();
           await lambda.whenIdle();
         }

@@ -2,6 +2,7 @@ import type { H264Settings } from '@aws-sdk/client-mediaconvert';
 import { describe, expect, it } from 'vitest';
 import { LADDER } from './ladder.ts';
 import { toMediaConvertJob, type MediaConvertJobInput, type MediaConvertJobOutput } from './mediaconvert-job.ts';
+import { captionOutputs, captionSelectors } from './mediaconvert-job-captions.ts';
 
 const input: MediaConvertJobInput = {
   fileInput: 's3://lectern-uploads/uploads/demo/lesson-1/intro.mov',
@@ -119,4 +120,50 @@ describe('toMediaConvertJob', () => {
       toMediaConvertJob(LADDER, input, { ...output, destination: 's3://lectern-media/courses/other/lesson-1/v0mwqb2tm6-76c6/' }),
     ).toThrow(/destination must be/);
   });
+
+  it('has no caption selectors or outputs without sidecar files', () => {
+    expect(job.Settings!.Inputs![0]!.CaptionSelectors).toBeUndefined();
+    expect(abr.Outputs!.some((o) => o.CaptionDescriptions)).toBe(false);
+  });
 });
+
+describe('toMediaConvertJob with sidecar captions', () => {
+  const captions = [
+    { language: 'en', name: 'English', sourceFile: 's3://lectern-uploads/uploads/demo/lesson-1/intro.en.vtt' },
+    { language: 'pt-BR', name: 'Português (Brasil)', sourceFile: 's3://lectern-uploads/uploads/demo/lesson-1/intro.pt-BR.SRT' },
+  ];
+  const job = toMediaConvertJob(LADDER, { ...input, captions }, output);
+  const abr = job.Settings!.OutputGroups![0]!;
+
+  it('reads each file through its own caption selector, with the format named (MediaConvert cannot detect it)', () => {
+    expect(job.Settings!.Inputs![0]!.CaptionSelectors).toEqual({
+      'Caption Selector 1': { SourceSettings: { SourceType: 'WEBVTT', FileSourceSettings: { SourceFile: captions[0]!.sourceFile } } },
+      'Caption Selector 2': { SourceSettings: { SourceType: 'SRT', FileSourceSettings: { SourceFile: captions[1]!.sourceFile } } },
+    });
+  });
+
+  it('writes one WebVTT output per language in the CMAF group, beside (not inside) the video and audio outputs', () => {
+    const outputs = abr.Outputs!;
+    expect(outputs.map((o) => o.NameModifier)).toEqual(['_video', '_audio', '_captions_en', '_captions_pt-BR']);
+    expect(outputs[3]).toEqual({
+      NameModifier: '_captions_pt-BR',
+      ContainerSettings: { Container: 'CMFC' },
+      CaptionDescriptions: [
+        {
+          CaptionSelectorName: 'Caption Selector 2',
+          CustomLanguageCode: 'pt-BR',
+          LanguageDescription: 'Português (Brasil)',
+          DestinationSettings: { DestinationType: 'WEBVTT', WebvttDestinationSettings: { StylePassthrough: 'ENABLED', Accessibility: 'DISABLED' } },
+        },
+      ],
+    });
+    expect(outputs.slice(0, 2).every((o) => o.CaptionDescriptions === undefined)).toBe(true);
+  });
+
+  it('refuses a caption file that is not on S3, not .vtt/.srt, or a second file for one language', () => {
+    expect(() => captionSelectors([{ ...captions[0]!, sourceFile: '/tmp/intro.en.vtt' }])).toThrow(/s3:\/\//);
+    expect(() => captionOutputs([{ ...captions[0]!, sourceFile: 's3://b/uploads/demo/lesson-1/intro.en.ttml' }])).toThrow(/\.vtt or \.srt/);
+    expect(() => toMediaConvertJob(LADDER, { ...input, captions: [captions[0]!, captions[0]!] }, output)).toThrow(/two caption files for en/);
+  });
+});
+

@@ -26,7 +26,7 @@
  * renditions), RFC 6381 codec strings. CMAF keeps audio in its own rendition group (the local
  * encoder muxes it into each rendition); players handle both. The job writes into a fresh
  * version prefix; the completion handler publishes the lesson's master.m3u8 last, exactly as
- * the local publisher does.
+ * the local publisher does. Sidecar captions: mediaconvert-job-captions.ts.
  */
 import type {
   AutomatedAbrRule,
@@ -37,6 +37,7 @@ import type {
 } from '@aws-sdk/client-mediaconvert';
 import { isCourseId, isLessonId } from '../edge/course-id.ts';
 import { validateLadder, type ContentKind, type H264Profile, type Ladder } from './ladder.ts';
+import { captionOutputs, captionSelectors, type SidecarCaption } from './mediaconvert-job-captions.ts';
 
 export interface MediaConvertJobInput {
   /** `s3://bucket/key` of the uploaded source. */
@@ -46,6 +47,8 @@ export interface MediaConvertJobInput {
   /** When known (upload metadata, CLI flag): caps the QVBR quality level. Else the service decides. */
   readonly contentKind?: ContentKind;
   readonly includeOptional?: boolean;
+  /** Sidecar caption files (already checked by the caller), in menu order: WebVTT renditions in the CMAF group. */
+  readonly captions?: readonly SidecarCaption[];
 }
 
 export interface MediaConvertJobOutput {
@@ -87,6 +90,7 @@ export function toMediaConvertJob(
   const top = rungs[0]!;
   const bottom = rungs[rungs.length - 1]!;
   const kind = input.contentKind;
+  const captions = input.captions ?? [];
 
   const rules: AutomatedAbrRule[] = [
     {
@@ -182,7 +186,7 @@ export function toMediaConvertJob(
         },
       },
     },
-    Outputs: [videoOutput, audioOutput],
+    Outputs: [videoOutput, audioOutput, ...captionOutputs(captions)],
   };
 
   // Poster: frame captures at 0 s and at the ladder's poster offset; the completion handler
@@ -230,6 +234,7 @@ export function toMediaConvertJob(
           VideoSelector: { Rotate: 'AUTO' },
           // DEFAULT: an input without audio still gets an (silent) audio track, like locally.
           AudioSelectors: { 'Audio Selector 1': { DefaultSelection: 'DEFAULT' } },
+          ...(captions.length > 0 && { CaptionSelectors: captionSelectors(captions) }),
         },
       ],
       OutputGroups: [abrGroup, posterGroup],

@@ -44,8 +44,27 @@ export async function startDynalite(options: { path?: string; port?: number } = 
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  // LevelDB opens in the background: one request waits for it, so the folder is held (and a
+  // second command sees it busy) by the time this resolves. Under load the open came late.
+  if (options.path) await listTables(endpoint);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+async function listTables(endpoint: string): Promise<void> {
+  const res = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': 'DynamoDB_20120810.ListTables',
+      // dynalite checks that a request is signed, not the signature.
+      authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+      'x-amz-date': '20260101T000000Z',
+    },
+    body: '{"Limit":1}',
+  });
+  if (!res.ok) throw new Error(`local DynamoDB did not answer: ${res.status} ${await res.text()}`);
 }

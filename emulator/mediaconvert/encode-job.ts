@@ -20,16 +20,13 @@ import { runProcess } from '../../pipeline/run.ts';
 import { AbrLadderError } from './abr-ladder.ts';
 import { planEncode, type EncodePlan, type SourceInfo } from './encode-plan.ts';
 import { ffmpegArgs } from './ffmpeg-command.ts';
+import { JobFailure } from './job-failure.ts';
 import { frameCaptureName } from './output-names.ts';
+import { loadCaptionSources } from './package-captions.ts';
 import { packageCmafGroup, type OutputDetail, type StagedFile } from './package-cmaf.ts';
 import { localPath, parseS3Url, s3Url } from './s3-paths.ts';
 
-export class JobFailure extends Error {
-  override name = 'JobFailure';
-  constructor(readonly errorCode: number, message: string) {
-    super(message);
-  }
-}
+export { JobFailure };
 
 /** An output group in the COMPLETE event's shape (output-file-names-and-paths.html). */
 export interface OutputGroupResult {
@@ -115,6 +112,8 @@ export async function encodeJob(request: CreateJobCommandInput, ctx: EncodeConte
     if (error instanceof AbrLadderError) throw new JobFailure(1040, `Settings Error: ${error.message}`);
     throw error;
   }
+  // Before the transcode, as MediaConvert reads its inputs: a bad caption file costs no encode.
+  const captions = await loadCaptionSources(plan, ctx.bucketRoot);
 
   ctx.onProgress('TRANSCODING', 0);
   const totalFrames = Math.max(1, source.durationSeconds * (source.fps.num / source.fps.den));
@@ -145,7 +144,7 @@ export async function encodeJob(request: CreateJobCommandInput, ctx: EncodeConte
   const fps = source.fps.num / source.fps.den;
   for (const g of plan.groups) {
     if (g.kind === 'cmaf') {
-      const packaged = await packageCmafGroup(g, ctx.workDir, stageDir, source.durationSeconds, fps);
+      const packaged = await packageCmafGroup(g, ctx.workDir, stageDir, source.durationSeconds, fps, captions);
       media.push(...packaged.media);
       manifests.push(...packaged.manifests);
       // CMAF_GROUP: playlistFilePaths, no outputFilePaths (output-file-names-and-paths.html).

@@ -4,8 +4,9 @@
  * size, with the defaults the API reference states where a setting is left out
  * (ffmpeg-command.ts turns the plan into one ffmpeg process).
  */
-import type { AutomatedAbrSettings, CmafGroupSettings, CreateJobCommandInput, H264Settings, Output, VideoDescription } from '@aws-sdk/client-mediaconvert';
+import type { AutomatedAbrSettings, CaptionSelector, CmafGroupSettings, CreateJobCommandInput, H264Settings, Output, VideoDescription } from '@aws-sdk/client-mediaconvert';
 import { chooseRenditions } from './abr-ladder.ts';
+import { captionPlans, type CaptionOutputPlan } from './caption-plan.ts';
 import type { PlaylistFormat } from './hls-playlists.ts';
 import { destinationBase, outputStem, type DestinationBase } from './output-names.ts';
 import { outputKind } from './validate-groups.ts';
@@ -83,6 +84,8 @@ export interface CmafPlan {
   readonly gopSeconds: number;
   readonly videos: readonly VideoTrack[];
   readonly audios: readonly AudioTrack[];
+  /** WebVTT caption outputs, cut on the first video track's segments. */
+  readonly captions: readonly CaptionOutputPlan[];
   readonly trickPlay?: TrickPlay;
 }
 
@@ -192,7 +195,15 @@ function audioTrack(o: Output, j: number, groupIndex: number, d: DestinationBase
   };
 }
 
-function cmafPlan(groupIndex: number, cmaf: CmafGroupSettings, outputs: readonly Output[], abr: AutomatedAbrSettings | undefined, firstInput: string, source: SourceInfo): CmafPlan {
+function cmafPlan(
+  groupIndex: number,
+  cmaf: CmafGroupSettings,
+  outputs: readonly Output[],
+  abr: AutomatedAbrSettings | undefined,
+  firstInput: string,
+  selectors: Readonly<Record<string, CaptionSelector>>,
+  source: SourceInfo,
+): CmafPlan {
   const d = destinationBase(cmaf.Destination!, firstInput);
   const segmentSeconds = cmaf.SegmentLength ?? 10;
   const fragmentSeconds = cmaf.FragmentLength ?? 2;
@@ -240,6 +251,7 @@ function cmafPlan(groupIndex: number, cmaf: CmafGroupSettings, outputs: readonly
     gopSeconds: gop,
     videos,
     audios,
+    captions: captionPlans(outputs, d, selectors),
     ...(trickPlay ? { trickPlay } : {}),
   };
 }
@@ -247,9 +259,10 @@ function cmafPlan(groupIndex: number, cmaf: CmafGroupSettings, outputs: readonly
 /** Pure: the plan of a validated job for a probed source. Throws AbrLadderError when no rendition fits. */
 export function planEncode(request: CreateJobCommandInput, source: SourceInfo): EncodePlan {
   const firstInput = request.Settings!.Inputs![0]!.FileInput!;
+  const selectors = request.Settings!.Inputs![0]!.CaptionSelectors ?? {};
   const groups = (request.Settings!.OutputGroups ?? []).flatMap((g, i): (CmafPlan | FrameCapturePlan)[] => {
     const type = g.OutputGroupSettings!.Type;
-    if (type === 'CMAF_GROUP_SETTINGS') return [cmafPlan(i, g.OutputGroupSettings!.CmafGroupSettings!, g.Outputs ?? [], g.AutomatedEncodingSettings?.AbrSettings, firstInput, source)];
+    if (type === 'CMAF_GROUP_SETTINGS') return [cmafPlan(i, g.OutputGroupSettings!.CmafGroupSettings!, g.Outputs ?? [], g.AutomatedEncodingSettings?.AbrSettings, firstInput, selectors, source)];
     const d = destinationBase(g.OutputGroupSettings!.FileGroupSettings!.Destination!, firstInput);
     return (g.Outputs ?? []).map((o, j) => {
       const fc = o.VideoDescription!.CodecSettings!.FrameCaptureSettings!;

@@ -91,6 +91,42 @@ export interface VideoVariant {
   readonly height: number;
   readonly frameRate: number;
   readonly audioGroup?: string | undefined;
+  readonly subtitlesGroup?: string | undefined;
+}
+
+/**
+ * A WebVTT caption output. AWS documents of its EXT-X-MEDIA only that the first captions track
+ * of the job is "signaled as the default track"
+ * (https://docs.aws.amazon.com/mediaconvert/latest/ug/ttml-and-webvtt-output-captions.html) and
+ * that WebvttDestinationSettings.Accessibility ENABLED adds CHARACTERISTICS and AUTOSELECT=YES;
+ * the group id `subs`, NAME and the attribute order are the stand-in's (RFC 8216 4.3.4.1: a
+ * DEFAULT=YES rendition has AUTOSELECT=YES).
+ */
+export interface SubtitleRendition {
+  readonly groupId: string;
+  readonly name: string;
+  readonly language?: string | undefined;
+  readonly isDefault: boolean;
+  readonly accessibility: boolean;
+  readonly uri: string;
+}
+
+/** The accessibility characteristics, as the SDK's WebvttDestinationSettings.Accessibility documents them. */
+export const CAPTION_CHARACTERISTICS = 'public.accessibility.transcribes-spoken-dialog,public.accessibility.describes-music-and-sound';
+
+function subtitleMediaLine(s: SubtitleRendition): string {
+  const autoselect = s.isDefault || s.accessibility;
+  return (
+    `#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="${s.groupId}",NAME="${s.name}"${s.language ? `,LANGUAGE="${s.language}"` : ''}` +
+    `${autoselect ? ',AUTOSELECT=YES' : ''},DEFAULT=${s.isDefault ? 'YES' : 'NO'},FORCED=NO` +
+    `${s.accessibility ? `,CHARACTERISTICS="${CAPTION_CHARACTERISTICS}"` : ''},URI="${s.uri}"`
+  );
+}
+
+/** A WebVTT output's media playlist: its segments carry their own header, so no EXT-X-MAP (version 3). */
+export function subtitlePlaylist(segments: readonly { uri: string; duration: number }[], f: PlaylistFormat): string {
+  const lines = [...header(f, segments.map((s) => s.duration), 3), ...segments.flatMap((s) => [`#EXTINF:${extinf(s.duration, f)},`, s.uri]), '#EXT-X-ENDLIST'];
+  return `${lines.join('\n')}\n`;
 }
 
 export interface ImageStream {
@@ -105,6 +141,7 @@ export function multivariantPlaylist(
   variants: readonly VideoVariant[],
   images: readonly ImageStream[],
   options: { readonly includeResolution: boolean },
+  subtitles: readonly SubtitleRendition[] = [],
 ): string {
   const yes = (b: boolean) => (b ? 'YES' : 'NO');
   const lines = [
@@ -115,12 +152,14 @@ export function multivariantPlaylist(
       (a) =>
         `#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="${a.groupId}",NAME="${a.name}"${a.language ? `,LANGUAGE="${a.language}"` : ''},AUTOSELECT=${yes(a.autoselect)},DEFAULT=${yes(a.isDefault)},CHANNELS="${a.channels}",URI="${a.uri}"`,
     ),
+    ...subtitles.map(subtitleMediaLine),
     ...variants.flatMap((v) => [
       `#EXT-X-STREAM-INF:BANDWIDTH=${v.bandwidth},AVERAGE-BANDWIDTH=${v.averageBandwidth},CODECS="${v.codecs}"` +
         // StreamInfResolution: "Include or exclude RESOLUTION attribute for video in EXT-X-STREAM-INF tag of variant manifest."
         (options.includeResolution ? `,RESOLUTION=${v.width}x${v.height}` : '') +
         `,FRAME-RATE=${v.frameRate.toFixed(3)}` +
-        (v.audioGroup ? `,AUDIO="${v.audioGroup}"` : ''),
+        (v.audioGroup ? `,AUDIO="${v.audioGroup}"` : '') +
+        (v.subtitlesGroup ? `,SUBTITLES="${v.subtitlesGroup}"` : ''),
       v.uri,
     ]),
     ...images.map((i) => `#EXT-X-IMAGE-STREAM-INF:BANDWIDTH=${i.bandwidth},RESOLUTION=${i.width}x${i.height},CODECS="jpeg",URI="${i.uri}"`),

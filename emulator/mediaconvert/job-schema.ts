@@ -33,6 +33,35 @@ const SIZE = int(32, 8192);
 const LANGUAGE = str({ pattern: /^[A-Z]{3}$/ });
 
 const renditionSize = struct({ Width: SIZE, Height: SIZE });
+// CaptionDescription.CustomLanguageCode: ISO 639-2/639-3, "For streaming outputs ... any other
+// code in the full RFC-5646 specification"; the stand-in checks the shape of a tag.
+const CUSTOM_LANGUAGE = str({ pattern: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/ });
+
+// Sidecar captions (caption-plan.ts): the enums in full, `only` what the stand-in renders.
+const captionSelector = struct({
+  CustomLanguageCode: str({ pattern: /^[A-Za-z]{3}$/ }),
+  LanguageCode: LANGUAGE,
+  SourceSettings: struct({
+    SourceType: e(['ANCILLARY', 'DVB_SUB', 'EMBEDDED', 'SCTE20', 'SCC', 'TTML', 'STL', 'SRT', 'SMI', 'SMPTE_TT', 'TELETEXT', 'NULL_SOURCE', 'IMSC', 'WEBVTT', 'TT_3GPP'], ['SRT', 'WEBVTT']),
+    // SourceFile: at least 14 characters, an s3:// or http(s) URL of a file with one of the
+    // "Accepted file extensions" (scc, ttml, dfxp, stl, srt, xml, smi, webvtt, vtt).
+    FileSourceSettings: struct({ SourceFile: str({ min: 14, pattern: /^(s3|https?):\/\/.*\.(scc|ttml|dfxp|stl|srt|xml|smi|webvtt|vtt)(\?.*)?$/i }) }),
+  }),
+});
+
+const captionDescription = struct({
+  CaptionSelectorName: str({ min: 1 }),
+  CustomLanguageCode: CUSTOM_LANGUAGE,
+  LanguageCode: LANGUAGE,
+  LanguageDescription: str(),
+  DestinationSettings: struct({
+    DestinationType: e(['BURN_IN', 'DVB_SUB', 'EMBEDDED', 'EMBEDDED_PLUS_SCTE20', 'IMSC', 'SCTE20_PLUS_EMBEDDED', 'SCC', 'SRT', 'SMI', 'TELETEXT', 'TTML', 'WEBVTT'], ['WEBVTT']),
+    WebvttDestinationSettings: struct({
+      Accessibility: e(DE),
+      StylePassthrough: e(['ENABLED', 'DISABLED', 'STRICT', 'MERGE'], ['ENABLED', 'DISABLED']),
+    }),
+  }),
+});
 
 const h264 = struct({
   AdaptiveQuantization: e(['OFF', 'AUTO', 'LOW', 'MEDIUM', 'HIGH', 'HIGHER', 'MAX']),
@@ -119,6 +148,7 @@ const audioDescription = struct({
 
 const output = struct({
   AudioDescriptions: list(audioDescription),
+  CaptionDescriptions: list(captionDescription),
   ContainerSettings: struct({
     Container: e(['F4V', 'GIF', 'ISMV', 'M2TS', 'M3U8', 'CMFC', 'MOV', 'MP4', 'MPD', 'MXF', 'OGG', 'WEBM', 'RAW', 'Y4M'], ['CMFC', 'RAW']),
     CmfcSettings: struct({
@@ -212,6 +242,7 @@ export const CREATE_JOB_SCHEMA: Field = struct({
             Tracks: list(POS),
           }),
         ),
+        CaptionSelectors: map(captionSelector),
       }),
     ),
     OutputGroups: list(outputGroup),

@@ -1,6 +1,6 @@
 /** The names MediaConvert gives its files, as pure functions of the settings. */
 import { describe, expect, it } from 'vitest';
-import { cmafManifest, destinationBase, frameCaptureName, initName, outputStem, playlistName, segmentName } from './output-names.ts';
+import { captionSegmentName, cmafManifest, destinationBase, frameCaptureName, initName, outputStem, playlistName, segmentName } from './output-names.ts';
 import { unsafeKeyReason } from './s3-paths.ts';
 import { fromWire, toWire } from './wire-case.ts';
 
@@ -24,6 +24,11 @@ describe('output names', () => {
     const stem = outputStem(d, '_audio');
     expect([playlistName(stem), initName(stem, 'audio'), segmentName(stem, 'audio', 12)]).toEqual(['index_audio.m3u8', 'index_audioinit.cmfa', 'index_audio_000000012.cmfa']);
     expect(segmentName(outputStem(d, '_video', 2), 'video', 1)).toBe('index_video_2_000000001.cmfv');
+  });
+
+  it('names a WebVTT caption output like any output, its segments <stem>_<nine digits>.vtt', () => {
+    const stem = outputStem(d, '_captions_pt-BR');
+    expect([playlistName(stem), captionSegmentName(stem, 3)]).toEqual(['index_captions_pt-BR.m3u8', 'index_captions_pt-BR_000000003.vtt']);
   });
 
   it('numbers frame captures with seven digits from 1', () => {

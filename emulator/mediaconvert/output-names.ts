@@ -62,6 +62,15 @@ export function segmentName(stem: string, kind: TrackKind, index: number): strin
   return `${stem}_${String(index).padStart(9, '0')}.${kind === 'video' ? 'cmfv' : 'cmfa'}`;
 }
 
+/**
+ * A WebVTT caption output's segments: `<stem>_<nine digits>.vtt`, the counter rule of the other
+ * segments. AWS does not document caption segment names; its playlist is `<stem>.m3u8` like any
+ * output's (playlistName).
+ */
+export function captionSegmentName(stem: string, index: number): string {
+  return `${stem}_${String(index).padStart(9, '0')}.vtt`;
+}
+
 export function initName(stem: string, kind: TrackKind): string {
   return `${stem}init.${kind === 'video' ? 'cmfv' : 'cmfa'}`;
 }

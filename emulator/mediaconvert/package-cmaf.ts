@@ -1,15 +1,18 @@
 /**
  * One CMAF group's encoded tracks -> the files MediaConvert writes for it: per output an init
  * segment, numbered segments and a media playlist; trick-play tiles and their image playlist;
- * then the group's multivariant playlist and/or MPD. Files are staged under `stageDir`
+ * WebVTT caption outputs (package-captions.ts); then the group's multivariant playlist and/or MPD. Files are staged under `stageDir`
  * (`<bucket>/<key>`) and listed, manifests apart so the upload can write them last.
  */
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { CaptionTrack } from '../../pipeline/captions/cues.ts';
+import { firstDecodeSeconds, mpegTsFor } from '../../pipeline/captions/timestamp-map.ts';
 import { averageBitrate, codecsFromInitSegment, peakBitrate } from '../../pipeline/master-playlist.ts';
 import { dashManifest, type DashRepresentation } from './dash-manifest.ts';
 import type { AudioTrack, CmafPlan, VideoTrack } from './encode-plan.ts';
-import { imagePlaylist, mediaPlaylist, multivariantPlaylist, targetDuration, type AudioRendition, type ImageStream, type VideoVariant } from './hls-playlists.ts';
+import { imagePlaylist, mediaPlaylist, multivariantPlaylist, targetDuration, type AudioRendition, type ImageStream, type SubtitleRendition, type VideoVariant } from './hls-playlists.ts';
+import { captionFiles, CAPTIONS_GROUP_ID } from './package-captions.ts';
 import { groupSegments, splitFragmentedMp4 } from './mp4-fragments.ts';
 import { cmafManifest, inFolder, initName, playlistName, segmentName, trickPlayImageName, trickPlayPlaylistName, type TrackKind } from './output-names.ts';
 import { s3Url, type S3Location } from './s3-paths.ts';
@@ -39,6 +42,8 @@ interface PackagedTrack {
   readonly average: number;
   readonly durationSeconds: number;
   readonly segmentSeconds: readonly number[];
+  /** 90 kHz time of the first fragment (the captions' X-TIMESTAMP-MAP). */
+  readonly mpegTs: number;
 }
 
 /** RFC 6381 `avc1.PPCCLL`, or the RFC 4281 form `avc1.<profile>.<level>` in decimal (the form Apple's older HLS docs use; AWS does not show MediaConvert's). */
@@ -48,7 +53,14 @@ function videoCodec(rfc6381: string, spec: CmafPlan['codecSpecification']): stri
   return m ? `${m[1]}.${parseInt(m[2]!, 16)}.${parseInt(m[3]!, 16)}` : rfc6381;
 }
 
-export async function packageCmafGroup(plan: CmafPlan, workDir: string, stageDir: string, durationSeconds: number, fps: number): Promise<PackagedGroup> {
+export async function packageCmafGroup(
+  plan: CmafPlan,
+  workDir: string,
+  stageDir: string,
+  durationSeconds: number,
+  fps: number,
+  captionSources: ReadonlyMap<string, CaptionTrack> = new Map(),
+): Promise<PackagedGroup> {
   const media: StagedFile[] = [];
   const manifests: StagedFile[] = [];
   const d = plan.destination;
@@ -84,6 +96,7 @@ export async function packageCmafGroup(plan: CmafPlan, workDir: string, stageDir
       average: averageBitrate(sized),
       durationSeconds: sized.reduce((sum, s) => sum + s.duration, 0),
       segmentSeconds: sized.map((s) => s.duration),
+      mpegTs: mpegTsFor((segments[0] && firstDecodeSeconds(split.init, segments[0].bytes)) ?? 0),
     };
   }
 
@@ -110,6 +123,18 @@ export async function packageCmafGroup(plan: CmafPlan, workDir: string, stageDir
       await stage(uri, imagePlaylist(tiles, { width: tp.width, height: tp.height, columns: tp.columns, rows: tp.rows, interval: tp.intervalSeconds }, plan.format), manifests);
       images.push({ uri, bandwidth: Math.ceil(Math.max(...tiles.map((t) => (t.bytes * 8) / t.duration))), width: tp.width, height: tp.height });
     }
+  }
+
+  const subtitles: SubtitleRendition[] = [];
+  const captionDetails: OutputDetail[] = [];
+  const base = videos[0]?.t;
+  for (const c of plan.captions) {
+    if (!base) break; // validation keeps a video output in every CMAF group
+    const files = captionFiles(c, captionSources.get(c.sourceFile)!, base, plan.format);
+    for (const f of files.segments) await stage(f.name, f.text, media);
+    if (plan.hls) await stage(files.playlist.name, files.playlist.text, manifests);
+    subtitles.push(files.rendition);
+    captionDetails.push({ durationInMs: Math.round(base.durationSeconds * 1000) });
   }
 
   const groupAudio = (groupId: string | undefined) => audios.filter(({ a }) => a.groupId === groupId);
@@ -143,16 +168,18 @@ export async function packageCmafGroup(plan: CmafPlan, workDir: string, stageDir
         height: v.height,
         frameRate: fps,
         audioGroup: linked.length ? group : undefined,
+        subtitlesGroup: subtitles.length ? CAPTIONS_GROUP_ID : undefined,
       };
     });
     const location = cmafManifest(d, 'hls');
-    await stage(location.key.slice(d.folder.length), multivariantPlaylist(renditions, variants, images, { includeResolution: plan.includeResolution }), manifests);
+    await stage(location.key.slice(d.folder.length), multivariantPlaylist(renditions, variants, images, { includeResolution: plan.includeResolution }, subtitles), manifests);
     playlistFilePaths.push(s3Url(location));
   }
 
   const outputDetails: OutputDetail[] = [
     ...videos.map(({ v, t }) => ({ durationInMs: Math.round(t.durationSeconds * 1000), videoDetails: { widthInPx: v.width, heightInPx: v.height } })),
     ...audios.map(({ t }) => ({ durationInMs: Math.round(t.durationSeconds * 1000) })),
+    ...captionDetails,
   ];
   return { media, manifests, playlistFilePaths, outputDetails };
 }

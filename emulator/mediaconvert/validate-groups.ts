@@ -13,13 +13,14 @@ import { isAbrGroup } from './validate-abr.ts';
 /** The documented set of AAC bitrates ("The set of valid values for this setting is: ..." on the API reference page). */
 const AAC_BITRATES = [6000, 8000, 10000, 12000, 14000, 16000, 20000, 24000, 28000, 32000, 40000, 48000, 56000, 64000, 80000, 96000, 112000, 128000, 160000, 192000, 224000, 256000, 288000, 320000, 384000, 448000, 512000, 576000, 640000, 768000, 896000, 1024000];
 
-export type OutputKind = 'video' | 'audio' | 'frame-capture' | 'other';
+export type OutputKind = 'video' | 'audio' | 'captions' | 'frame-capture' | 'other';
 
 export function outputKind(o: Output): OutputKind {
   const codec = o.VideoDescription?.CodecSettings?.Codec;
   if (codec === 'FRAME_CAPTURE') return 'frame-capture';
   if (o.VideoDescription && !o.AudioDescriptions?.length) return 'video';
   if (!o.VideoDescription && o.AudioDescriptions?.length === 1) return 'audio';
+  if (!o.VideoDescription && !o.AudioDescriptions?.length && (o.CaptionDescriptions?.length ?? 0) > 0) return 'captions';
   return 'other';
 }
 
@@ -110,7 +111,8 @@ function checkCmafGroup(group: OutputGroup, i: number, problems: Problems): void
     // "each output is one element of the media. For example, you might have one resolution of
     // video, one audio language track, and one captions language."
     // https://docs.aws.amazon.com/mediaconvert/latest/ug/outputs-file-ABR.html
-    if (kind !== 'video' && kind !== 'audio') problems.add(oPath(j), 'each output of a CMAF group holds exactly one video or one audio stream');
+    // Captions: validate-captions.ts.
+    if (kind !== 'video' && kind !== 'audio' && kind !== 'captions') problems.add(oPath(j), 'each output of a CMAF group holds exactly one video or one audio stream, or captions');
     // AWS documents the CMFC container for CMAF outputs and no other; others are refused.
     if (o.ContainerSettings?.Container !== undefined && o.ContainerSettings.Container !== 'CMFC') problems.add([...oPath(j), 'ContainerSettings', 'Container'], 'must be CMFC in a CMAF output group');
     if (kind === 'video') {

@@ -6,6 +6,7 @@
 import { BadRequestException, CreateJobCommand, type CreateJobCommandInput } from '@aws-sdk/client-mediaconvert';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobFor } from '../../pipeline/aws/upload-trigger.ts';
+import { captionOutputs, captionSelectors } from '../../pipeline/mediaconvert-job-captions.ts';
 import { ACCOUNT, MEDIA, QUEUE, REGION, RESERVED_QUEUE, ROLE, SOURCE_KEY, UPLOADS, startHarness, type Harness } from './test-fixtures.ts';
 import { validateCreateJob } from './validate-job.ts';
 
@@ -23,6 +24,22 @@ const cmaf = (j: any) => j.Settings.OutputGroups[0];
 const abr = (j: any) => cmaf(j).AutomatedEncodingSettings.AbrSettings;
 const video = (j: any) => cmaf(j).Outputs[0];
 const poster = (j: any) => j.Settings.OutputGroups[1];
+
+// The captions the upload trigger adds for `welcome.en.vtt` and `welcome.es.srt` beside the source.
+const SIDECARS = [
+  { language: 'en', name: 'English', sourceFile: `s3://${UPLOADS}/uploads/intro-to-hls/lesson-1/welcome.en.vtt` },
+  { language: 'es', name: 'Español', sourceFile: `s3://${UPLOADS}/uploads/intro-to-hls/lesson-1/welcome.es.srt` },
+];
+function addCaptions(j: any): void {
+  j.Settings.Inputs[0].CaptionSelectors = structuredClone(captionSelectors(SIDECARS));
+  cmaf(j).Outputs.push(...structuredClone(captionOutputs(SIDECARS)));
+}
+const captioned = (breakIt: (j: any) => void) => (j: any) => {
+  addCaptions(j);
+  breakIt(j);
+};
+const selector = (j: any) => j.Settings.Inputs[0].CaptionSelectors['Caption Selector 1'].SourceSettings;
+const captionsOf = (j: any) => cmaf(j).Outputs[2].CaptionDescriptions;
 
 const cases: [string, (j: any) => void, RegExp][] = [
   // MediaConvert's own rules
@@ -58,11 +75,24 @@ const cases: [string, (j: any) => void, RegExp][] = [
   ['a container that does not exist', (j) => (video(j).ContainerSettings.Container = 'AVI'), /container: must be one of F4V/],
   ['a frame capture without a regular audio and video output', (j) => j.Settings.OutputGroups.shift(), /frame capture outputs need a regular audio and video output/],
   ['a status update interval that does not exist', (j) => (j.StatusUpdateInterval = 'SECONDS_5'), /statusUpdateInterval: must be one of/],
+  ['a caption selector without a source type', captioned((j) => delete selector(j).SourceType), /sourceType: required: the service cannot auto-detect the caption format/],
+  ['a caption selector without its file', captioned((j) => delete selector(j).FileSourceSettings.SourceFile), /sourceFile: required: the URI of the WEBVTT sidecar file/],
+  ['a caption file of an extension MediaConvert does not accept', captioned((j) => (selector(j).FileSourceSettings.SourceFile = `s3://${UPLOADS}/uploads/c/l/welcome.en.txt`)), /sourceFile: must match/],
+  ['a caption output naming a selector the input lacks', captioned((j) => (captionsOf(j)[0].CaptionSelectorName = 'Caption Selector 9')), /captionSelectorName: input 1 has no caption selector named "Caption Selector 9"/],
+  ['WebVTT captions inside the video output', captioned((j) => (video(j).CaptionDescriptions = structuredClone(captionsOf(j)))), /outputs\/0\/captionDescriptions: WebVTT captions go in their own output/],
+  ['two caption tracks in one output', captioned((j) => captionsOf(j).push(structuredClone(cmaf(j).Outputs[3].CaptionDescriptions[0]))), /each WebVTT captions track goes in its own output/],
+  ['a caption language that is no language code', captioned((j) => (captionsOf(j)[0].CustomLanguageCode = 'english!')), /customLanguageCode: must match/],
   // What the stand-in does not implement is refused, never approximated
   ['an HLS output group', (j) => (cmaf(j).OutputGroupSettings.Type = 'HLS_GROUP_SETTINGS'), /stand-in does not implement the value HLS_GROUP_SETTINGS/],
   ['a setting the stand-in does not know', (j) => (j.Settings.Esam = { ManifestConfirmConditionNotification: {} }), /\/settings\/esam: the MediaConvert stand-in does not implement this setting/],
   ['a destination key with ..', (j) => (cmaf(j).OutputGroupSettings.CmafGroupSettings.Destination = `s3://${MEDIA}/courses/../../etc/index`), /cannot be mapped to a folder/],
   ['an HTTPS input', (j) => (j.Settings.Inputs[0].FileInput = 'https://example.com/welcome.mp4'), /does not implement HTTP\(S\) inputs/],
+  ['burned-in captions', captioned((j) => (captionsOf(j)[0].DestinationSettings = { DestinationType: 'BURN_IN' })), /does not implement the value BURN_IN/],
+  ['SCC caption sources', captioned((j) => (selector(j).SourceType = 'SCC')), /does not implement the value SCC/],
+  ['a .vtt file read as SRT', captioned((j) => (selector(j).SourceType = 'SRT')), /does not implement a SRT source in a \.vtt file/],
+  ['strict WebVTT style passthrough', captioned((j) => (captionsOf(j)[0].DestinationSettings.WebvttDestinationSettings.StylePassthrough = 'STRICT')), /does not implement the value STRICT/],
+  ['a caption time delta', captioned((j) => (selector(j).FileSourceSettings.TimeDelta = 2)), /timeDelta: the MediaConvert stand-in does not implement this setting/],
+  ['captions in a DASH manifest', captioned((j) => (cmaf(j).OutputGroupSettings.CmafGroupSettings.WriteDashManifest = 'ENABLED')), /captions in the DASH manifest/],
 ];
 
 describe('CreateJob validation', () => {
@@ -75,6 +105,13 @@ describe('CreateJob validation', () => {
   it('accepts the unbroken job (the baseline every case below breaks)', () => {
     const result = validateCreateJob(lessonJob() as CreateJobCommandInput, { region: REGION, account: ACCOUNT, onDemand: [QUEUE], reserved: [RESERVED_QUEUE] });
     expect(result).toMatchObject({ ok: true, queueArn: QUEUE });
+  });
+
+  it('accepts the job with sidecar captions the upload trigger submits', () => {
+    const job = lessonJob();
+    addCaptions(job);
+    const result = validateCreateJob(job as CreateJobCommandInput, { region: REGION, account: ACCOUNT, onDemand: [QUEUE], reserved: [RESERVED_QUEUE] });
+    expect(result).toMatchObject({ ok: true });
   });
 
   it.each(cases)('refuses %s with a 400 BadRequestException', async (_name, breakIt, message) => {

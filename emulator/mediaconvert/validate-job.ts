@@ -10,6 +10,7 @@ import { CREATE_JOB_SCHEMA, checkSchema } from './job-schema.ts';
 import { Problems, type Problem } from './problems.ts';
 import { parseS3Url, unsafeKeyReason } from './s3-paths.ts';
 import { validateAbrGroup, validateAbrPlacement } from './validate-abr.ts';
+import { validateCaptions } from './validate-captions.ts';
 import { validateOutputGroups } from './validate-groups.ts';
 
 export interface QueueCatalog {
@@ -88,6 +89,7 @@ export function validateCreateJob(body: unknown, catalog: QueueCatalog): Validat
   validateOutputGroups(groups, problems);
   validateAbrPlacement(groups, queue?.reserved ?? false, problems);
   groups.forEach((g, i) => validateAbrGroup(g, i, problems));
+  validateCaptions(request, problems);
 
   if (problems.list.length || !queue) return { ok: false, problems: problems.list };
   return { ok: true, request, queueArn: queue.arn };

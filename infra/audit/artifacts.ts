@@ -42,7 +42,7 @@ export async function prepareArtifacts(options: { root?: string; forceBuild?: bo
     notes.push('Edge artifacts read from dist/edge, as `npm run build` left them (what `pulumi up` deploys).');
   }
 
-  const pipelineDir = async (name: 'upload-trigger' | 'completion-handler', builtDir: string): Promise<string> => {
+  const pipelineDir = async (name: 'upload-trigger' | 'completion-handler' | 'transcribe-handler', builtDir: string): Promise<string> => {
     if (existsSync(path.join(builtDir, 'index.mjs'))) return builtDir;
     const dir = path.join(await tempDir(), 'pipeline', name);
     await mkdir(dir, { recursive: true });
@@ -52,9 +52,10 @@ export async function prepareArtifacts(options: { root?: string; forceBuild?: bo
   };
   const uploadTrigger = await pipelineDir('upload-trigger', built.uploadTrigger);
   const completionHandler = await pipelineDir('completion-handler', built.completionHandler);
+  const transcribeHandler = await pipelineDir('transcribe-handler', built.transcribeHandler!);
 
   return {
-    paths: { viewerRequest, cookieIssuer, progressApi, uploadTrigger, completionHandler },
+    paths: { viewerRequest, cookieIssuer, progressApi, uploadTrigger, completionHandler, transcribeHandler },
     notes,
     async cleanup() {
       if (temp) await rm(temp, { recursive: true, force: true });

@@ -41,6 +41,8 @@ export interface EncodingPipelineArgs {
   readonly logRetentionDays: number;
   /** Register uploads only; the cookie issuer starts encodes on first request. */
   readonly onDemandEncoding: boolean;
+  /** The `autoCaptions` setting: the completion handler starts Transcribe jobs in this language (components/auto-captions.ts). */
+  readonly autoCaptions?: string | null;
 }
 
 const assumeRole = (service: string): string =>
@@ -58,6 +60,8 @@ export class EncodingPipeline extends pulumi.ComponentResource {
   readonly mediaConvertRole: aws.iam.Role;
   readonly uploadTrigger: aws.lambda.Function;
   readonly completionHandler: aws.lambda.Function;
+  /** The completion handler's role (auto captions add their statements to it). */
+  readonly completionRole: aws.iam.Role;
   readonly jobStateRule: aws.cloudwatch.EventRule;
   /** The validated config.json zipped beside each bundle. */
   readonly uploadTriggerConfig: pulumi.Output<string>;
@@ -117,15 +121,19 @@ export class EncodingPipeline extends pulumi.ComponentResource {
     });
 
     const triggerRole = lambdaRole('upload-trigger', pulumi
-      .all([args.lessonsTable.arn, this.queue.arn, this.mediaConvertRole.arn])
-      .apply(([tableArn, queueArn, roleArn]) => [
+      .all([args.lessonsTable.arn, this.queue.arn, this.mediaConvertRole.arn, args.uploads.arn])
+      .apply(([tableArn, queueArn, roleArn, uploadsArn]) => [
         { Sid: 'SubmitJobs', Effect: 'Allow', Action: 'mediaconvert:CreateJob', Resource: queueArn },
+        // Sidecar caption files beside an upload are listed and read before a job is submitted
+        // (pipeline/aws/upload-sidecars.ts); ListBucket only under the upload prefix.
+        { Sid: 'ReadSidecars', Effect: 'Allow', Action: 's3:GetObject', Resource: `${uploadsArn}/${UPLOADS_PREFIX}*` },
+        { Sid: 'ListSidecars', Effect: 'Allow', Action: 's3:ListBucket', Resource: uploadsArn, Condition: { StringLike: { 's3:prefix': [`${UPLOADS_PREFIX}*`] } } },
         { Sid: 'FindEndpoint', Effect: 'Allow', Action: 'mediaconvert:DescribeEndpoints', Resource: '*' },
         passMediaConvertRole(roleArn),
         lessonsAccess(tableArn),
       ]));
 
-    const completionRole = lambdaRole('completion-handler', pulumi
+    const completionRole = this.completionRole = lambdaRole('completion-handler', pulumi
       .all([args.media.arn, args.lessonsTable.arn, args.nextLessonStoreArn, this.queue.arn, this.mediaConvertRole.arn])
       .apply(([mediaArn, tableArn, kvsArn, queueArn, roleArn]) => [
         // Reads the job's playlists, checks each exists (HeadObject: GetObject, and ListBucket so a
@@ -157,12 +165,13 @@ export class EncodingPipeline extends pulumi.ComponentResource {
         encodeOnUpload: !args.onDemandEncoding,
       }), null, 2) + '\n');
     this.completionHandlerConfig = pulumi
-      .all([args.lessonsTable.name, args.media.bucket, args.nextLessonStoreArn])
-      .apply(([lessonsTable, mediaBucket, keyValueStoreArn]) => JSON.stringify(parseCompletionHandlerConfig({
+      .all([args.lessonsTable.name, args.media.bucket, args.nextLessonStoreArn, args.uploads.bucket])
+      .apply(([lessonsTable, mediaBucket, keyValueStoreArn, uploadsBucket]) => JSON.stringify(parseCompletionHandlerConfig({
         region: args.region,
         lessonsTable,
         mediaBucket,
         keyValueStoreArn,
+        autoCaptions: args.autoCaptions ? { language: args.autoCaptions, uploadsBucket } : null,
       }), null, 2) + '\n');
 
     const fn = (fnName: string, role: aws.iam.Role, bundle: string, config: pulumi.Output<string>, timeout: number, description: string): aws.lambda.Function => {

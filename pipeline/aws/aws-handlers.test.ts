@@ -67,7 +67,7 @@ beforeEach(() => {
 });
 
 const trigger = (config: Partial<UploadTriggerConfig> = {}) =>
-  createUploadTrigger({ ...uploadConfig, ...config }, { mediaConvert, dynamo: db.dynamo, newVersion, log: quiet });
+  createUploadTrigger({ ...uploadConfig, ...config }, { mediaConvert, dynamo: db.dynamo, s3, newVersion, log: quiet });
 const completion = () => createCompletionHandler(completionConfig, { s3, mediaConvert, dynamo: db.dynamo, keyValueStore: kvs, newVersion, log: quiet });
 
 function createJobBody(): Record<string, any> {
@@ -178,6 +178,82 @@ describe('upload trigger, S3 ObjectCreated -> MediaConvert CreateJob', () => {
     aws.failNext('mediaconvert', 400, 'BadRequestException');
     await expect(trigger()({ type: 'lectern.encode-request', courseId: COURSE, lessonId: 'lesson-8', sourceKey: 'uploads/intro-to-hls/lesson-8/eight.mp4' })).rejects.toThrow();
     expect((await getLesson(db.dynamo, db.lessonsTable, COURSE, 'lesson-8'))?.status).toBe('pending');
+  });
+});
+
+describe('upload trigger, sidecar caption files beside the upload', () => {
+  const VTT = 'WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nHello\n';
+  const SRT = '1\n00:00:01,000 --> 00:00:03,000\nHola\n';
+  const uploadOf = (key: string, sequencer = '0055AED6DCD90281E5') => {
+    const event = fixture('s3-object-created.json');
+    event.Records[0].s3.object.key = key;
+    event.Records[0].s3.object.sequencer = sequencer;
+    return event;
+  };
+  const mediaConvertRequests = () => aws.requests.filter((r) => r.service === 'mediaconvert');
+
+  it('reads and checks them, then submits a caption selector and a WebVTT output for each language', async () => {
+    aws.putObject(UPLOADS, 'uploads/intro-to-hls/lesson-3/talk.es.srt', SRT);
+    aws.putObject(UPLOADS, 'uploads/intro-to-hls/lesson-3/talk.en.vtt', VTT);
+    aws.putObject(UPLOADS, 'uploads/intro-to-hls/lesson-3/outtakes.fr.vtt', VTT);
+    const result = await trigger()(uploadOf('uploads/intro-to-hls/lesson-3/talk.mp4'));
+    expect(result.submitted).toHaveLength(1);
+    const body = createJobBody();
+    expect(body.settings.inputs[0].captionSelectors).toEqual({
+      'Caption Selector 1': { sourceSettings: { sourceType: 'WEBVTT', fileSourceSettings: { sourceFile: `s3://${UPLOADS}/uploads/intro-to-hls/lesson-3/talk.en.vtt` } } },
+      'Caption Selector 2': { sourceSettings: { sourceType: 'SRT', fileSourceSettings: { sourceFile: `s3://${UPLOADS}/uploads/intro-to-hls/lesson-3/talk.es.srt` } } },
+    });
+    const captions = body.settings.outputGroups[0].outputs.flatMap((o: any) => o.captionDescriptions ?? []);
+    expect(captions.map((c: any) => [c.customLanguageCode, c.languageDescription, c.captionSelectorName])).toEqual([
+      ['en', 'English', 'Caption Selector 1'],
+      ['es', 'Español', 'Caption Selector 2'],
+    ]);
+  });
+
+  it('marks the lesson failed with the file and line of a malformed sidecar, and submits nothing', async () => {
+    aws.putObject(UPLOADS, 'uploads/intro-to-hls/lesson-4/talk.en.vtt', 'WEBVTT\n\n00:00:01.000 --> 00:00:xx\nHello\n');
+    aws.putObject(UPLOADS, 'uploads/intro-to-hls/lesson-4/talk.es.srt', SRT);
+    const result = await trigger()(uploadOf('uploads/intro-to-hls/lesson-4/talk.mp4'));
+    expect(result.submitted).toEqual([]);
+    expect(result.refused).toEqual([{ courseId: COURSE, lessonId: 'lesson-4', message: expect.stringMatching(/^talk\.en\.vtt:3: /) }]);
+    expect(mediaConvertRequests()).toEqual([]);
+    expect(await getLesson(db.dynamo, db.lessonsTable, COURSE, 'lesson-4')).toMatchObject({ status: 'failed', errorKind: 'captions', error: expect.stringMatching(/^talk\.en\.vtt:3: /) });
+  });
+
+  it('refuses a sidecar whose language part is no language tag, naming the file', async () => {
+    aws.putObject(UPLOADS, 'uploads/intro-to-hls/lesson-5/talk.english.vtt', VTT);
+    const result = await trigger()(uploadOf('uploads/intro-to-hls/lesson-5/talk.mp4'));
+    expect(result.refused[0]!.message).toMatch(/talk\.english\.vtt: "english" is not a language tag/);
+    expect(mediaConvertRequests()).toEqual([]);
+  });
+
+  it('refuses a caption file too large to be one without reading it', async () => {
+    aws.putObject(UPLOADS, 'uploads/intro-to-hls/lesson-10/talk.en.vtt', Buffer.alloc(10 * 1024 * 1024 + 1, 0x41));
+    const result = await trigger()(uploadOf('uploads/intro-to-hls/lesson-10/talk.mp4'));
+    expect(result.refused[0]!.message).toBe('talk.en.vtt: the file is 10485761 bytes: caption files are at most 10485760 bytes');
+    expect(aws.requests.filter((r) => r.method === 'GET' && r.path.includes('talk.en.vtt'))).toEqual([]);
+    expect(mediaConvertRequests()).toEqual([]);
+  });
+
+  it('re-submits the lesson with every sidecar when one arrives after its video, keeping the video event order intact', async () => {
+    aws.putObject(UPLOADS, 'uploads/intro-to-hls/lesson-3/talk.pt-br.vtt', VTT);
+    const result = await trigger()(uploadOf('uploads/intro-to-hls/lesson-3/talk.pt-br.vtt', '0055AED6DCD9FFFFFF'));
+    expect(result.submitted).toHaveLength(1);
+    const body = createJobBody();
+    expect(body.settings.inputs[0].fileInput).toBe(`s3://${UPLOADS}/uploads/intro-to-hls/lesson-3/talk.mp4`);
+    expect(Object.keys(body.settings.inputs[0].captionSelectors)).toHaveLength(3);
+    expect(body.settings.outputGroups[0].outputs.flatMap((o: any) => (o.captionDescriptions ?? []).map((c: any) => c.customLanguageCode))).toEqual(['en', 'es', 'pt-BR']);
+    expect(body.userMetadata).toMatchObject({ trigger: 'captions', sourceKey: 'uploads/intro-to-hls/lesson-3/talk.mp4' });
+    // The caption file's sequencer is not the video's: the record keeps the video's.
+    expect(await getLesson(db.dynamo, db.lessonsTable, COURSE, 'lesson-3')).toMatchObject({ status: 'encoding', jobId: result.submitted[0]!.jobId, uploadSequencer: '0055AED6DCD90281E5' });
+  });
+
+  it('does nothing for a caption file with no video of its name in the lesson yet, saying why', async () => {
+    const early = await trigger()(uploadOf('uploads/intro-to-hls/lesson-7/talk.en.vtt'));
+    expect(early.skipped[0]!.reason).toMatch(/no video for talk\.en\.vtt in the lesson yet/);
+    const stranger = await trigger()(uploadOf('uploads/intro-to-hls/lesson-3/outtakes.fr.vtt'));
+    expect(stranger.skipped[0]!.reason).toMatch(/not a caption file of the lesson's video talk\.mp4/);
+    expect(mediaConvertRequests()).toEqual([]);
   });
 });
 

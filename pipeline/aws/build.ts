@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { bundleLambda } from '../../edge/bundle-lambda.ts';
 
-/** The two pipeline Lambdas (Node 20, ESM, exporting `handler`), deployed by the Pulumi program. */
+/** The pipeline Lambdas (Node 20, ESM, exporting `handler`), deployed by the Pulumi program. */
 export const PIPELINE_LAMBDAS = {
   'upload-trigger': 'upload-trigger-index.ts',
   'completion-handler': 'completion-handler-index.ts',
+  'transcribe-handler': 'transcribe-handler-index.ts',
 } as const;
 
 export type PipelineLambdaName = keyof typeof PIPELINE_LAMBDAS;

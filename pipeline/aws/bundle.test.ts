@@ -43,7 +43,7 @@ describe('the built pipeline Lambdas', () => {
       uploadsBucket: 'lectern-uploads-example',
       mediaBucket: 'lectern-media-example',
       mediaConvert: { role: 'arn:aws:iam::111122223333:role/lectern-mediaconvert' },
-      endpoints: { dynamo: dynamoUrl, mediaConvert: aws.endpoint },
+      endpoints: { dynamo: dynamoUrl, mediaConvert: aws.endpoint, s3: aws.endpoint },
     });
     await writeCompletionHandlerConfig(join(dir, 'completion-handler'), {
       region: 'us-east-1',

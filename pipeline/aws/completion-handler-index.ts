@@ -9,6 +9,7 @@ import '@aws-sdk/signature-v4a';
 import { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { S3Client } from '@aws-sdk/client-s3';
+import { TranscribeClient } from '@aws-sdk/client-transcribe';
 import { readFileSync } from 'node:fs';
 import { dynamoClient } from '../../tables/client.ts';
 import { parseCompletionHandlerConfig } from './config.ts';
@@ -30,6 +31,7 @@ const handle = createCompletionHandler(config, {
         ...(e.keyValueStore ? { endpoint: e.keyValueStore, ...local, requestHandler: { httpAgent: loopbackAgent() } } : {}),
       })
     : null,
+  transcribe: config.autoCaptions ? new TranscribeClient({ region: config.region, ...(e.transcribe ? { endpoint: e.transcribe, ...local } : {}) }) : null,
 });
 
 export const handler = (event: unknown) => handle(event);

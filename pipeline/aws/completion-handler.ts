@@ -4,13 +4,16 @@
  * COMPLETE: publish the job's output exactly as the local publisher does:
  *   1. read MediaConvert's multivariant playlist from the job's version prefix;
  *   2. rewrite it for the lesson folder (every URI prefixed with the version, checked to be a
- *      safe relative URI), start variant (best rendition of at most 480 lines) first;
+ *      safe relative URI), start variant (best rendition of at most 480 lines) first, subtitle
+ *      renditions as the local publisher writes them;
  *   3. check every playlist it names exists (HeadObject);
  *   4. write `courses/<c>/<l>/master.m3u8` LAST: before this, nothing new is playable, and
  *      players of the previous version keep their (immutable) segments;
  *   5. update the lesson record (status, duration, renditions, manifest/poster/thumbnail keys);
  *   6. update the next-lesson KeyValueStore for the course (UpdateKeys with the store's ETag,
  *      retried on a conflict).
+ *   7. with config.autoCaptions, start the lesson's Transcribe job (auto-captions.ts; never
+ *      fails the publish).
  * ERROR: a transient error code (config.transientErrorCodes) is resubmitted into a fresh version
  * prefix while attempts (user metadata `attempt`) are under config.maxAttempts; otherwise the
  * failure and MediaConvert's message are recorded (a published version stays published).
@@ -46,6 +49,8 @@ import { lessonKey, publishedVersionOf } from '../../tables/lessons.ts';
 import { errorKindFor, kvsChanges, parseJobStateChange, parseS3Url, shouldRetry, type JobStateChange } from './completion-event.ts';
 import { PublishError, rewriteMasterPlaylist } from './completion-rewrite.ts';
 import type { LessonErrorKind } from '../errors.ts';
+import type { TranscribeClient } from '@aws-sdk/client-transcribe';
+import { startAutoCaptions } from './auto-captions.ts';
 
 // The pure parts, where the handler's importers have always found them.
 export { DETAIL_TYPE, errorKindFor, kvsChanges, parseJobStateChange, parseS3Url, shouldRetry, type JobStateChange, type OutputGroupDetail } from './completion-event.ts';
@@ -59,6 +64,8 @@ export interface CompletionDeps {
   readonly dynamo: DynamoDBClient;
   /** Null when config.keyValueStoreArn is null. */
   readonly keyValueStore: Pick<CloudFrontKeyValueStoreClient, 'send'> | null;
+  /** Null or absent when config.autoCaptions is null. */
+  readonly transcribe?: Pick<TranscribeClient, 'send'> | null;
   readonly newVersion?: () => string;
   readonly log?: (entry: Record<string, unknown>) => void;
 }
@@ -157,7 +164,9 @@ export function createCompletionHandler(config: CompletionHandlerConfig, deps: C
     });
     const synced = await syncNextLessons(change.courseId);
     const kvs = listed === 'not configured' || synced === 'not configured' ? synced : { puts: listed.puts + synced.puts, deletes: listed.deletes + synced.deletes };
-    log({ msg: 'lesson published', courseId: change.courseId, lessonId: change.lessonId, jobId: change.jobId, version: change.version, kvs });
+    log({ msg: 'lesson published', courseId: change.courseId, lessonId: change.lessonId, jobId: change.jobId, version: change.version, kvs, captions: rewritten.subtitles.map((t) => t.language) });
+    // Never throws: a lesson whose automatic captions cannot start stays published (auto-captions.ts).
+    await startAutoCaptions(config, { s3: deps.s3, dynamo: deps.dynamo, transcribe: deps.transcribe ?? null, log }, change);
     return { outcome: 'published', manifestKey, kvs };
   }
 

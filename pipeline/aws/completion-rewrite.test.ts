@@ -45,6 +45,40 @@ describe('completion handler: master rewrite', () => {
     expect(() => rewriteMasterPlaylist('#EXTM3U\nstray.m3u8\n', 'v0mwq8z3k0-1a2b')).toThrow(/URI line without EXT-X-STREAM-INF/);
   });
 
+  // Subtitle entries as the MediaConvert stand-in writes them (the first track DEFAULT=YES, as AWS documents).
+  const CAPTIONED = MASTER.replace(
+    '#EXT-X-STREAM-INF',
+    '#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="captions",NAME="English",LANGUAGE="en",AUTOSELECT=YES,DEFAULT=YES,FORCED=NO,URI="index_captions_en.m3u8"\n' +
+      '#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="captions",NAME="Español",LANGUAGE="es",DEFAULT=NO,FORCED=NO,URI="index_captions_es.m3u8"\n#EXT-X-STREAM-INF',
+  ).replace(/AUDIO="audio"/g, 'AUDIO="audio",SUBTITLES="captions"');
+
+  it("rewrites MediaConvert's subtitle renditions to the local publisher's: group subs, none on by default, every variant naming it", () => {
+    const out = rewriteMasterPlaylist(CAPTIONED, 'v0mwq8z3k0-1a2b');
+    const media = out.text.split('\n').filter((l) => l.startsWith('#EXT-X-MEDIA:TYPE=SUBTITLES'));
+    expect(media).toEqual([
+      '#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",LANGUAGE="en",NAME="English",DEFAULT=NO,AUTOSELECT=YES,URI="v0mwq8z3k0-1a2b/index_captions_en.m3u8"',
+      '#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",LANGUAGE="es",NAME="Español",DEFAULT=NO,AUTOSELECT=YES,URI="v0mwq8z3k0-1a2b/index_captions_es.m3u8"',
+    ]);
+    const variants = out.text.split('\n').filter((l) => l.startsWith('#EXT-X-STREAM-INF'));
+    expect(variants).toHaveLength(3);
+    expect(variants.every((l) => l.endsWith(',SUBTITLES="subs"') && !l.includes('captions'))).toBe(true);
+    expect(out.subtitles.map((t) => t.language)).toEqual(['en', 'es']);
+    // Checked to exist like every other playlist the master names.
+    expect(out.playlists).toEqual(expect.arrayContaining(['v0mwq8z3k0-1a2b/index_captions_en.m3u8', 'v0mwq8z3k0-1a2b/index_captions_es.m3u8']));
+    expect(out.playlists).toHaveLength(7);
+  });
+
+  it('takes the language from the caption output name when the entry has no LANGUAGE', () => {
+    const out = rewriteMasterPlaylist(CAPTIONED.replace(',LANGUAGE="es"', '').replace('index_captions_es', 'index_captions_pt-br'), 'v0mwq8z3k0-1a2b');
+    expect(out.subtitles.map((t) => [t.language, t.name])).toEqual([['en', 'English'], ['pt-BR', 'Español']]);
+  });
+
+  it('refuses subtitle renditions with an unsafe URI, no language tag, or two for one language', () => {
+    expect(() => rewriteMasterPlaylist(CAPTIONED.replace('index_captions_en.m3u8', '../en.m3u8'), 'v0mwq8z3k0-1a2b')).toThrow(/unsafe URI/);
+    expect(() => rewriteMasterPlaylist(CAPTIONED.replace('LANGUAGE="es"', 'LANGUAGE="Spanish!"').replace('index_captions_es', 'other'), 'v0mwq8z3k0-1a2b')).toThrow(/without a URI or a BCP 47 LANGUAGE/);
+    expect(() => rewriteMasterPlaylist(CAPTIONED.replace('LANGUAGE="es"', 'LANGUAGE="en"'), 'v0mwq8z3k0-1a2b')).toThrow(PublishError);
+  });
+
   it('is what the handler module exports', () => {
     expect(viaHandler).toBe(rewriteMasterPlaylist);
   });

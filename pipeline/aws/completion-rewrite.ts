@@ -3,8 +3,21 @@
  * handler's step 2). Read with the shared HLS module (../hls/), strictly: every URI line
  * directly follows its EXT-X-STREAM-INF.
  */
-import { isSafeRelativeUri, orderStartFirst, PlaylistError, readMaster, replaceUriAttribute, sessionDataLines, shortSide } from '../hls/index.ts';
+import { canonicalLanguageTag, languageName } from '../captions/language.ts';
+import {
+  isSafeRelativeUri,
+  orderStartFirst,
+  PlaylistError,
+  readMaster,
+  replaceUriAttribute,
+  sessionDataLines,
+  shortSide,
+  tagAttributes,
+  withSubtitles,
+  type SubtitleTrack,
+} from '../hls/index.ts';
 import type { RenditionSummary } from '../lessons.ts';
+import { captionLanguageOfPlaylist } from '../mediaconvert-job-captions.ts';
 
 /** What makes a COMPLETE job unpublishable: recorded as the lesson's failure, never retried. */
 export class PublishError extends Error {
@@ -18,6 +31,8 @@ export interface RewrittenMaster {
   readonly renditions: readonly RenditionSummary[];
   /** Relative key of the first image-stream (scrub thumbnails) playlist, if any. */
   readonly thumbnails?: string;
+  /** The subtitle renditions, as the master now lists them. */
+  readonly subtitles: readonly SubtitleTrack[];
 }
 
 /**
@@ -26,6 +41,11 @@ export interface RewrittenMaster {
  * gets the version prefix. The start variant (hls/start-variant.ts: best rendition with a short
  * side of at most 480) goes first, the others follow from the highest bandwidth down, as in the
  * local master.
+ *
+ * Subtitle renditions (the job's WebVTT caption outputs, pipeline/mediaconvert-job-captions.ts)
+ * are rewritten to the pipeline's own entries (hls/subtitles.ts: group `subs`, DEFAULT=NO,
+ * every variant naming the group), as the local publisher writes them: MediaConvert signals the
+ * first captions track as the default, which would switch captions on for every student.
  */
 export function rewriteMasterPlaylist(text: string, version: string, posterKey?: string): RewrittenMaster {
   // posterKey: the frame capture's key relative to the version folder, e.g. `poster.0000001.jpg`.
@@ -42,18 +62,35 @@ export function rewriteMasterPlaylist(text: string, version: string, posterKey?:
   };
   const playlists: string[] = [];
   let thumbnails: string | undefined;
-  const others = entries.tags.map((line) =>
-    replaceUriAttribute(line, (uri) => {
+  const subtitles: SubtitleTrack[] = [];
+  const others = entries.tags.flatMap((line) => {
+    const media = tagAttributes(line, '#EXT-X-MEDIA');
+    if (media?.get('TYPE') === 'SUBTITLES') {
+      const uri = media.get('URI');
+      // AWS does not document that the LANGUAGE attribute is written: the output's name
+      // modifier (captionNameModifier) carries the tag too.
+      const language = canonicalLanguageTag(media.get('LANGUAGE') ?? '') ?? canonicalLanguageTag(captionLanguageOfPlaylist(uri ?? '') ?? '');
+      if (!uri || !language) throw new PublishError(`MediaConvert playlist: a subtitle rendition without a URI or a BCP 47 LANGUAGE: ${line}`);
       const rewritten = prefix(uri);
       playlists.push(rewritten);
-      if (line.startsWith('#EXT-X-IMAGE-STREAM-INF') && thumbnails === undefined) thumbnails = rewritten;
-      return rewritten;
-    }),
-  );
+      subtitles.push({ language, name: media.get('NAME') || languageName(language), uri: rewritten });
+      return [];
+    }
+    return [
+      replaceUriAttribute(line, (uri) => {
+        const rewritten = prefix(uri);
+        playlists.push(rewritten);
+        if (line.startsWith('#EXT-X-IMAGE-STREAM-INF') && thumbnails === undefined) thumbnails = rewritten;
+        return rewritten;
+      }),
+    ];
+  });
   const variants = entries.variants.map((v) => {
     const uri = prefix(v.uri);
     playlists.push(uri);
-    return { line: v.line, uri, bandwidth: v.bandwidth, width: v.width ?? 0, height: v.height ?? 0 };
+    // Whatever group MediaConvert named: withSubtitles below names the pipeline's.
+    const line = v.line.replace(/,SUBTITLES="[^"]*"/, '');
+    return { line, uri, bandwidth: v.bandwidth, width: v.width ?? 0, height: v.height ?? 0 };
   });
   if (variants.length === 0) throw new PublishError('MediaConvert playlist has no variants');
   const ordered = orderStartFirst(variants);
@@ -64,8 +101,16 @@ export function rewriteMasterPlaylist(text: string, version: string, posterKey?:
     ...(thumbnails !== undefined ? { thumbnails } : {}),
   });
   const out = ['#EXTM3U', ...images, ...others, ...ordered.flatMap((v) => [v.line, v.uri])];
+  let master: string;
+  try {
+    master = withSubtitles(`${out.join('\n')}\n`, subtitles);
+  } catch (error) {
+    if (error instanceof PlaylistError) throw new PublishError(`MediaConvert playlist: ${error.message}`);
+    throw error;
+  }
   return {
-    text: `${out.join('\n')}\n`,
+    text: master,
+    subtitles,
     playlists,
     renditions: [...variants]
       .sort((a, b) => b.bandwidth - a.bandwidth)

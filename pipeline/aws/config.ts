@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configFields, type Json } from '../../edge/config-fields.ts';
+import { TRANSCRIBE_LANGUAGE } from './transcribe-job.ts';
 
 export class PipelineConfigError extends Error {
   override name = 'PipelineConfigError';
@@ -17,6 +18,7 @@ export interface Endpoints {
   readonly s3?: string;
   readonly mediaConvert?: string;
   readonly keyValueStore?: string;
+  readonly transcribe?: string;
 }
 
 export interface UploadTriggerConfig {
@@ -59,6 +61,24 @@ export interface CompletionHandlerConfig {
   readonly transientErrorCodes: readonly number[];
   /** Cache-Control of the published master.m3u8, the only mutable object. Default `max-age=10`. */
   readonly masterCacheControl: string;
+  /** Start Amazon Transcribe on each published lesson (pipeline/aws/auto-captions.ts); null: off (default). */
+  readonly autoCaptions: AutoCaptionsConfig | null;
+  readonly endpoints: Endpoints;
+}
+
+export interface AutoCaptionsConfig {
+  /** A Transcribe language code (`en-US`) or `identify` (Transcribe's language identification). */
+  readonly language: string;
+  /** Where the lesson's source upload is (the lesson record's sourceKey). */
+  readonly uploadsBucket: string;
+}
+
+/** The transcribe handler (pipeline/aws/transcribe-handler.ts): publishes finished jobs' captions. */
+export interface TranscribeHandlerConfig {
+  readonly region: string;
+  readonly lessonsTable: string;
+  readonly mediaBucket: string;
+  readonly masterCacheControl: string;
   readonly endpoints: Endpoints;
 }
 
@@ -75,7 +95,7 @@ function bucket(o: Json, key: string, where: string): string {
 function endpoints(o: Json): Endpoints {
   const e = obj(o['endpoints'] ?? {}, 'config.endpoints');
   const out: Record<string, string> = {};
-  for (const key of ['dynamo', 's3', 'mediaConvert', 'keyValueStore'] as const) {
+  for (const key of ['dynamo', 's3', 'mediaConvert', 'keyValueStore', 'transcribe'] as const) {
     const value = optStr(e, key, 'config.endpoints');
     if (value !== undefined) {
       if (!/^https?:\/\/[^\s]+$/.test(value)) throw new PipelineConfigError(`config.endpoints.${key} must be a URL`);
@@ -124,8 +144,36 @@ export function parseCompletionHandlerConfig(raw: unknown): CompletionHandlerCon
     maxAttempts: int(c, 'maxAttempts', 'config', 2, 1, 5),
     transientErrorCodes: codes as number[],
     masterCacheControl: str(c, 'masterCacheControl', 'config', 'max-age=10'),
+    autoCaptions: autoCaptions(c['autoCaptions'] ?? null),
     endpoints: endpoints(c),
   };
+}
+
+function autoCaptions(raw: unknown): AutoCaptionsConfig | null {
+  if (raw === null) return null;
+  const a = obj(raw, 'config.autoCaptions');
+  const language = str(a, 'language', 'config.autoCaptions');
+  if (language !== 'identify' && !TRANSCRIBE_LANGUAGE.test(language)) {
+    throw new PipelineConfigError('config.autoCaptions.language must be a Transcribe language code (e.g. en-US) or identify');
+  }
+  return { language, uploadsBucket: bucket(a, 'uploadsBucket', 'config.autoCaptions') };
+}
+
+export function parseTranscribeHandlerConfig(raw: unknown): TranscribeHandlerConfig {
+  const c = obj(raw, 'config');
+  return {
+    region: str(c, 'region', 'config'),
+    lessonsTable: str(c, 'lessonsTable', 'config'),
+    mediaBucket: bucket(c, 'mediaBucket', 'config'),
+    masterCacheControl: str(c, 'masterCacheControl', 'config', 'max-age=10'),
+    endpoints: endpoints(c),
+  };
+}
+
+export async function writeTranscribeHandlerConfig(bundleDir: string, raw: unknown): Promise<void> {
+  const config = parseTranscribeHandlerConfig(raw);
+  await mkdir(bundleDir, { recursive: true });
+  await writeFile(join(bundleDir, 'config.json'), JSON.stringify(config, null, 2));
 }
 
 /** Writes a validated config.json beside a built bundle (what the deploy zips with it). */

@@ -11,6 +11,11 @@
  * With `encodeOnUpload: false` an upload is only registered (`pending` + sourceKey): the lesson
  * is encoded the first time a student asks for it.
  *
+ * Captions: sidecar files `<name>.<lang>.vtt|srt` beside `<name>.<ext>` are read and checked
+ * before anything is submitted (upload-sidecars.ts); a malformed one marks the lesson failed
+ * (`captions`, with `file:line: reason`) and submits nothing. A caption file uploaded after its
+ * video re-encodes the lesson with every sidecar (sourceForCaptions says why).
+ *
  * Idempotency: S3 may deliver an event twice. The job's ClientRequestToken is derived from the
  * bucket, key and the event's sequencer (MediaConvert returns the original job for a repeated
  * token within a minute), and an event whose sequencer is not newer than the lesson's last
@@ -21,76 +26,41 @@
  */
 import { CreateJobCommand, type CreateJobCommandInput, type MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { parseEncodeRequest, type EncodeRequest } from '../../edge/encode-request.ts';
 import { newVersionId } from '../encode-lesson.ts';
 import { LADDER, type Ladder } from '../ladder.ts';
 import { getLesson, markFailed, prepareLesson, releaseEncodeClaim } from '../lessons.ts';
 import { toMediaConvertJob } from '../mediaconvert-job.ts';
+import type { SidecarCaption } from '../mediaconvert-job-captions.ts';
+import { CaptionError } from '../captions/caption-error.ts';
+import { loadUploadSidecars, parseCaptionKey, sourceForCaptions } from './upload-sidecars.ts';
+import { objectsOf, sequencerNewer } from './upload-event.ts';
+
+// The pure event parts, where the trigger's importers have always found them.
+export { decodeS3Key, sequencerNewer } from './upload-event.ts';
 import { parseSourceKey } from '../sources.ts';
 import { lessonKey } from '../../tables/lessons.ts';
 import type { UploadTriggerConfig } from './config.ts';
 import type { LessonErrorKind } from '../errors.ts';
 
 export interface UploadAction {
-  readonly kind: 'encode' | 'register' | 'on-demand';
+  /** `captions`: a caption file arrived (`key`); resolved to its video's upload by the handler. */
+  readonly kind: 'encode' | 'register' | 'on-demand' | 'captions';
   readonly bucket: string;
   readonly key: string;
   readonly courseId: string;
   readonly lessonId: string;
   /** S3's sequencer for the event (hex, ordered per key); absent for on-demand requests. */
   readonly sequencer?: string;
+  /** The caption file whose arrival this upload stands for (its key and sequencer make the job's token). */
+  readonly captionKey?: string;
 }
 
 export interface Skipped {
   readonly key: string;
   readonly reason: string;
-}
-
-/** Pure: S3's URL-encoded notification key (`+` for spaces) -> the object key. */
-export function decodeS3Key(key: string): string {
-  return decodeURIComponent(key.replace(/\+/g, ' '));
-}
-
-/** Pure: sequencers compare as hex strings of equal length (S3's documented rule). */
-export function sequencerNewer(a: string, b: string | undefined): boolean {
-  if (b === undefined) return true;
-  const width = Math.max(a.length, b.length);
-  return a.toUpperCase().padStart(width, '0') > b.toUpperCase().padStart(width, '0');
-}
-
-interface RawObject {
-  readonly bucket: string;
-  readonly key: string;
-  readonly size: number | undefined;
-  readonly sequencer: string | undefined;
-}
-
-function objectsOf(event: unknown): RawObject[] | null {
-  if (typeof event !== 'object' || event === null) return null;
-  const e = event as Record<string, any>;
-  if (Array.isArray(e['Records'])) {
-    return e['Records']
-      .filter((r: any) => r?.eventSource === 'aws:s3' && typeof r?.eventName === 'string' && r.eventName.startsWith('ObjectCreated:'))
-      .map((r: any) => ({
-        bucket: String(r.s3?.bucket?.name ?? ''),
-        key: decodeS3Key(String(r.s3?.object?.key ?? '')),
-        size: typeof r.s3?.object?.size === 'number' ? r.s3.object.size : undefined,
-        sequencer: typeof r.s3?.object?.sequencer === 'string' ? r.s3.object.sequencer : undefined,
-      }));
-  }
-  if (e['source'] === 'aws.s3' && e['detail-type'] === 'Object Created' && typeof e['detail'] === 'object') {
-    const d = e['detail'];
-    return [
-      {
-        bucket: String(d.bucket?.name ?? ''),
-        key: String(d.object?.key ?? ''), // EventBridge keys are not URL-encoded
-        size: typeof d.object?.size === 'number' ? d.object.size : undefined,
-        sequencer: typeof d.object?.sequencer === 'string' ? d.object.sequencer : undefined,
-      },
-    ];
-  }
-  return null;
 }
 
 /** Pure: an event -> what to do with each object in it, and what was skipped and why. */
@@ -109,6 +79,11 @@ export function planUploadEvent(event: unknown, config: Pick<UploadTriggerConfig
       continue;
     }
     const parsed = parseSourceKey(o.key);
+    const caption = parsed ? null : parseCaptionKey(o.key);
+    if (caption && o.size !== 0) {
+      actions.push({ kind: 'captions', bucket: o.bucket, key: o.key, courseId: caption.courseId, lessonId: caption.lessonId, ...(o.sequencer !== undefined ? { sequencer: o.sequencer } : {}) });
+      continue;
+    }
     if (!parsed) {
       skipped.push({ key: o.key, reason: 'not uploads/<courseId>/<lessonId>/<file> with valid ids and a video extension' });
       continue;
@@ -135,10 +110,17 @@ export function jobFor(
   config: Pick<UploadTriggerConfig, 'mediaBucket' | 'mediaConvert' | 'includeOptional'>,
   version: string,
   ladder: Ladder = LADDER,
+  captions: readonly SidecarCaption[] = [],
 ): CreateJobCommandInput {
   const job = toMediaConvertJob(
     ladder,
-    { fileInput: `s3://${action.bucket}/${action.key}`, courseId: action.courseId, lessonId: action.lessonId, includeOptional: config.includeOptional },
+    {
+      fileInput: `s3://${action.bucket}/${action.key}`,
+      courseId: action.courseId,
+      lessonId: action.lessonId,
+      includeOptional: config.includeOptional,
+      ...(captions.length > 0 && { captions }),
+    },
     {
       destination: `s3://${config.mediaBucket}/courses/${action.courseId}/${action.lessonId}/${version}/`,
       version,
@@ -147,19 +129,21 @@ export function jobFor(
     },
   );
   const token = createHash('sha256')
-    .update(`${action.bucket}\n${action.key}\n${action.sequencer ?? `on-demand:${version}`}`)
+    .update(`${action.bucket}\n${action.captionKey ?? action.key}\n${action.sequencer ?? `on-demand:${version}`}`)
     .digest('hex')
     .slice(0, 64);
   return {
     ...job,
     ClientRequestToken: token,
-    UserMetadata: { ...job.UserMetadata, attempt: '1', sourceKey: action.key.slice(0, 256), trigger: action.kind },
+    UserMetadata: { ...job.UserMetadata, attempt: '1', sourceKey: action.key.slice(0, 256), trigger: action.captionKey !== undefined ? 'captions' : action.kind },
   };
 }
 
 export interface UploadTriggerDeps {
   readonly mediaConvert: Pick<MediaConvertClient, 'send'>;
   readonly dynamo: DynamoDBClient;
+  /** Reads the uploads bucket: the sidecar caption files beside a video. */
+  readonly s3: Pick<S3Client, 'send'>;
   readonly newVersion?: () => string;
   readonly log?: (entry: Record<string, unknown>) => void;
 }
@@ -167,6 +151,8 @@ export interface UploadTriggerDeps {
 export interface UploadTriggerResult {
   readonly submitted: { courseId: string; lessonId: string; jobId: string; version: string }[];
   readonly registered: { courseId: string; lessonId: string; sourceKey: string }[];
+  /** Lessons whose caption files were refused: marked failed, nothing submitted. */
+  readonly refused: { courseId: string; lessonId: string; message: string }[];
   readonly skipped: Skipped[];
 }
 
@@ -176,12 +162,14 @@ export function createUploadTrigger(config: UploadTriggerConfig, deps: UploadTri
   const table = config.lessonsTable;
 
   async function recordUpload(action: UploadAction, jobId: string | undefined): Promise<void> {
-    if (action.sequencer === undefined && jobId === undefined) return;
+    // A caption file's sequencer is not comparable with the video's: never recorded.
+    const sequencer = action.captionKey === undefined ? action.sequencer : undefined;
+    if (sequencer === undefined && jobId === undefined) return;
     const sets: string[] = [];
     const values: Record<string, { S: string }> = {};
-    if (action.sequencer !== undefined) {
+    if (sequencer !== undefined) {
       sets.push('uploadSequencer = :q');
-      values[':q'] = { S: action.sequencer };
+      values[':q'] = { S: sequencer };
     }
     if (jobId !== undefined) {
       sets.push('jobId = :j');
@@ -197,21 +185,46 @@ export function createUploadTrigger(config: UploadTriggerConfig, deps: UploadTri
     );
   }
 
-  async function submit(action: UploadAction): Promise<{ jobId: string; version: string }> {
+  async function submit(action: UploadAction, captions: readonly SidecarCaption[]): Promise<{ jobId: string; version: string }> {
     const version = newVersion();
-    const result = await deps.mediaConvert.send(new CreateJobCommand(jobFor(action, config, version)));
+    const result = await deps.mediaConvert.send(new CreateJobCommand(jobFor(action, config, version, LADDER, captions)));
     const jobId = result.Job?.Id;
     if (!jobId) throw new Error('MediaConvert returned no job id');
     return { jobId, version: result.Job?.UserMetadata?.['version'] ?? version };
   }
 
+  /** The lesson's sidecars, checked; null when one is refused (the lesson is then marked failed). */
+  async function captionsOrFail(action: UploadAction, out: UploadTriggerResult): Promise<readonly SidecarCaption[] | null> {
+    try {
+      return await loadUploadSidecars(deps.s3, action.bucket, action.key);
+    } catch (error) {
+      if (!(error instanceof CaptionError)) throw error; // S3 trouble: let Lambda retry the event
+      await markFailed(deps.dynamo, table, action.courseId, action.lessonId, error.message, undefined, 'captions' satisfies LessonErrorKind);
+      log({ msg: 'captions refused: nothing submitted', courseId: action.courseId, lessonId: action.lessonId, sourceKey: action.key, error: error.message });
+      out.refused.push({ courseId: action.courseId, lessonId: action.lessonId, message: error.message });
+      return null;
+    }
+  }
+
   return async (event) => {
     const { actions, skipped } = planUploadEvent(event, config);
-    const out: UploadTriggerResult = { submitted: [], registered: [], skipped: [...skipped] };
+    const out: UploadTriggerResult = { submitted: [], registered: [], refused: [], skipped: [...skipped] };
     for (const s of skipped) log({ msg: 'upload skipped', ...s });
-    for (const action of actions) {
+    for (const planned of actions) {
+      let action = planned;
+      if (planned.kind === 'captions') {
+        const source = sourceForCaptions(planned.key, await getLesson(deps.dynamo, table, planned.courseId, planned.lessonId));
+        if ('skip' in source) {
+          out.skipped.push({ key: planned.key, reason: source.skip });
+          log({ msg: 'upload skipped', key: planned.key, reason: source.skip });
+          continue;
+        }
+        const { sequencer, ...rest } = planned;
+        action = { ...rest, kind: config.encodeOnUpload ? 'encode' : 'register', key: source.sourceKey, captionKey: planned.key, ...(sequencer !== undefined ? { sequencer } : {}) };
+      }
       const where = { courseId: action.courseId, lessonId: action.lessonId, sourceKey: action.key };
-      if (action.kind !== 'on-demand') {
+      // Sequencers order events of one key: a caption file's says nothing about its video's.
+      if (action.kind !== 'on-demand' && action.captionKey === undefined) {
         const existing = await getLesson(deps.dynamo, table, action.courseId, action.lessonId);
         const last = existing?.uploadSequencer;
         if (action.sequencer !== undefined && last !== undefined && !sequencerNewer(action.sequencer, last)) {
@@ -222,6 +235,8 @@ export function createUploadTrigger(config: UploadTriggerConfig, deps: UploadTri
       }
       if (action.kind === 'register') {
         await prepareLesson(deps.dynamo, table, { courseId: action.courseId, lessonId: action.lessonId, status: 'pending', sourceKey: action.key });
+        // Checked now, while the author is at it, and again when the encode is asked for.
+        if ((await captionsOrFail(action, out)) === null) continue;
         await recordUpload(action, undefined);
         out.registered.push({ courseId: action.courseId, lessonId: action.lessonId, sourceKey: action.key });
         log({ msg: 'upload registered for on-demand encoding', ...where });
@@ -230,8 +245,12 @@ export function createUploadTrigger(config: UploadTriggerConfig, deps: UploadTri
       if (action.kind === 'encode') {
         await prepareLesson(deps.dynamo, table, { courseId: action.courseId, lessonId: action.lessonId, status: 'encoding', sourceKey: action.key });
       }
+      // After prepareLesson (sourceKey set): a caption file landing after this listing finds
+      // the video in the record and re-submits, so none is ever missed.
+      const captions = await captionsOrFail(action, out);
+      if (captions === null) continue;
       try {
-        const { jobId, version } = await submit(action);
+        const { jobId, version } = await submit(action, captions);
         if (action.kind === 'on-demand') {
           // `encoding` with the job id, unless the job already ended: a job that fails at once
           // can be recorded `failed` by the completion handler before this line runs.
@@ -249,7 +268,7 @@ export function createUploadTrigger(config: UploadTriggerConfig, deps: UploadTri
           await recordUpload(action, jobId);
         }
         out.submitted.push({ courseId: action.courseId, lessonId: action.lessonId, jobId, version });
-        log({ msg: 'job submitted', ...where, jobId, version, trigger: action.kind });
+        log({ msg: 'job submitted', ...where, jobId, version, trigger: action.kind, ...(action.captionKey !== undefined ? { captionKey: action.captionKey } : {}) });
       } catch (error) {
         const message = `the MediaConvert job could not be submitted: ${(error as Error).message}`;
         log({ msg: 'job submission failed', ...where, error: (error as Error).message });

@@ -11,30 +11,24 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import type { MediaPlaylist, SubtitleTrack } from '../hls/index.ts';
 import type { LoadedCaptions } from './load.ts';
-import { segmentTrack } from './segment.ts';
-import { firstDecodeSeconds, mpegTsFor } from './timestamp-map.ts';
+import { SUBS_FOLDER, subtitleRenditionFiles } from './rendition-files.ts';
+import { mpegTsOfFragments } from './timestamp-map.ts';
 
-export const SUBS_FOLDER = 'subs';
+export { SUBS_FOLDER, revisionPrefix } from './rendition-files.ts';
 
 /** Sortable, so "older than" is a string comparison (as for versions). */
 export function newCaptionRevision(now = Date.now()): string {
   return `r${now.toString(36).padStart(9, '0')}${randomBytes(2).toString('hex')}`;
 }
 
-export function revisionPrefix(language: string, revision: string): string {
-  return `${language}.${revision}`;
-}
-
 /** The MPEGTS of a rendition folder's first fragment (see timestamp-map.ts). */
 export async function renditionMpegTs(renditionDir: string, playlist: MediaPlaylist): Promise<number> {
   const first = playlist.segments[0];
   if (!playlist.mapUri || !first) throw new Error(`${renditionDir}: no init segment or no segments to align captions to`);
-  const seconds = firstDecodeSeconds(await readFile(join(renditionDir, playlist.mapUri)), await readFile(join(renditionDir, first.uri)));
-  if (seconds === null) throw new Error(`${renditionDir}: no timed fragment in ${first.uri}`);
-  return mpegTsFor(seconds);
+  return mpegTsOfFragments(await readFile(join(renditionDir, playlist.mapUri)), await readFile(join(renditionDir, first.uri)), `${renditionDir}/${first.uri}`);
 }
 
 export interface WrittenCaptions {
@@ -56,16 +50,8 @@ export async function writeSubtitleRenditions(
 ): Promise<WrittenCaptions> {
   const dir = join(versionDir, SUBS_FOLDER);
   await mkdir(dir, { recursive: true });
-  const tracks: SubtitleTrack[] = [];
-  const cues = new Map<string, number>();
-  for (const c of captions) {
-    const prefix = revisionPrefix(c.language, revision);
-    const rendition = segmentTrack(c.track, video.playlist, { prefix, mpegTs: video.mpegTs });
-    for (const s of rendition.segments) await writeFile(join(dir, s.name), s.text, { flag: 'wx' });
-    // The playlist last: a folder with a playlist is a complete rendition.
-    await writeFile(join(dir, `${prefix}.m3u8`), rendition.playlist, { flag: 'wx' });
-    tracks.push({ language: c.language, name: c.name, uri: posix.join(version, SUBS_FOLDER, `${prefix}.m3u8`) });
-    cues.set(c.language, c.track.cues.length);
-  }
+  const { files, tracks, cues } = subtitleRenditionFiles(version, captions, video, revision);
+  // In order: each playlist after its segments, so a folder with a playlist is a complete rendition.
+  for (const f of files) await writeFile(join(dir, f.name), f.text, { flag: 'wx' });
   return { tracks, cues };
 }

@@ -12,15 +12,16 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isCourseId, isLessonId } from '../../edge/course-id.ts';
-import { isVersionName } from '../../edge/lesson-versions.ts';
 import { lessonKeyPrefix, originRoot } from '../encode-lesson.ts';
 import { PipelineError } from '../errors.ts';
-import { parseMediaPlaylist, readMaster, subtitleTracksOf, withSubtitles, type SubtitleTrack } from '../hls/index.ts';
+import { parseMediaPlaylist, subtitleTracksOf, withSubtitles, type SubtitleTrack } from '../hls/index.ts';
 import { writeFileAtomic } from '../master-playlist.ts';
 import { CaptionError } from './caption-error.ts';
 import { requireLanguageTag } from './language.ts';
 import { checkDurations, loadCaptions, type CaptionSource, type LoadedCaptions } from './load.ts';
 import { renditionMpegTs, SUBS_FOLDER, writeSubtitleRenditions } from './publish.ts';
+import { publishedMasterOf } from './published-master.ts';
+import { mergeSubtitleTracks } from './rendition-files.ts';
 
 export interface ReplaceCaptionsOptions {
   readonly dataDir: string;
@@ -53,12 +54,9 @@ export async function replaceLessonCaptions(options: ReplaceCaptionsOptions): Pr
   } catch {
     throw new PipelineError('lesson', `${courseId}/${lessonId} is not published (no ${lessonKeyPrefix(courseId, lessonId)}/master.m3u8): encode it first`);
   }
-  const variants = readMaster(master).variants;
-  const versions = new Set(variants.map((v) => v.uri.split('/')[0]));
-  const [version] = versions;
-  if (versions.size !== 1 || version === undefined || !isVersionName(version) || !variants[0]) {
-    throw new PipelineError('lesson', `${courseId}/${lessonId}: master.m3u8 does not name one version folder; re-encode the lesson`);
-  }
+  const published = publishedMasterOf(master);
+  if (!published) throw new PipelineError('lesson', `${courseId}/${lessonId}: master.m3u8 does not name one version folder; re-encode the lesson`);
+  const { version, startPlaylist } = published;
 
   // Everything is checked before the first file is written.
   const added = await loadCaptions(options.add);
@@ -71,23 +69,16 @@ export async function replaceLessonCaptions(options: ReplaceCaptionsOptions): Pr
       throw new CaptionError('--remove', undefined, `the lesson has no ${tag} captions (it has: ${existing.map((t) => t.language).join(', ') || 'none'})`);
     }
   }
-  const rendition = variants[0].uri.split('/').slice(0, -1).join('/');
+  const rendition = startPlaylist.split('/').slice(0, -1).join('/');
   const renditionDir = join(lessonDir, rendition);
-  const playlist = parseMediaPlaylist(await readFile(join(lessonDir, variants[0].uri), 'utf8'));
+  const playlist = parseMediaPlaylist(await readFile(join(lessonDir, startPlaylist), 'utf8'));
   const durationSeconds = playlist.segments.reduce((s, x) => s + x.duration, 0);
   const checked = checkDurations(added, durationSeconds);
   const mpegTs = await renditionMpegTs(renditionDir, playlist);
 
   const versionDir = join(lessonDir, version);
   const written = await writeSubtitleRenditions(versionDir, version, checked, { playlist, mpegTs });
-  const replacing = new Map(written.tracks.map((t) => [t.language, t]));
-  const tracks: SubtitleTrack[] = [];
-  for (const t of existing) {
-    if (removeTags.includes(t.language)) continue;
-    tracks.push(replacing.get(t.language) ?? t);
-    replacing.delete(t.language);
-  }
-  tracks.push(...replacing.values());
+  const tracks = mergeSubtitleTracks(existing, written.tracks, removeTags);
   await writeFileAtomic(masterPath, withSubtitles(master, tracks));
 
   const keep = new Set([...tracks, ...existing].map((t) => t.uri.split('/').pop()!.replace(/\.m3u8$/, '')));

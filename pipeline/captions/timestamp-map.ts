@@ -64,6 +64,13 @@ export function firstDecodeSeconds(init: Uint8Array, segment: Uint8Array): numbe
   return earliest;
 }
 
+/** Pure: the MPEGTS of a rendition from its init segment and first media segment (`where` names them in the error). */
+export function mpegTsOfFragments(init: Uint8Array, first: Uint8Array, where: string): number {
+  const seconds = firstDecodeSeconds(init, first);
+  if (seconds === null) throw new Error(`${where}: no timed fragment to align captions to`);
+  return mpegTsFor(seconds);
+}
+
 export function mpegTsFor(seconds: number): number {
   return Math.round(seconds * 90_000) % PTS_WRAP;
 }

@@ -3,7 +3,7 @@
  * (dynalite covers that), so the real AWS SDK clients are exercised over HTTP: request
  * serialization, signing (SigV4, and SigV4a for KeyValueStore), response parsing, errors.
  *
- * - S3, path-style: PUT/GET/HEAD /<bucket>/<key>
+ * - S3, path-style: PUT/GET/HEAD /<bucket>/<key>, ListObjectsV2 (GET /<bucket>?list-type=2, one page)
  * - MediaConvert: POST /2017-08-29/jobs (CreateJob), GET /2017-08-29/jobs/<id> (GetJob)
  * - CloudFront KeyValueStore: GET /key-value-stores/<arn> (Describe, ETag header),
  *   GET /key-value-stores/<arn>/keys (ListKeys), POST /key-value-stores/<arn>/keys (UpdateKeys,
@@ -150,6 +150,15 @@ export async function startFakeAws(): Promise<FakeAws> {
     const [, bucket, ...rest] = url.pathname.split('/');
     const key = rest.map(decodeURIComponent).join('/');
     const id = `${bucket}/${key}`;
+    if (method === 'GET' && key === '' && url.searchParams.get('list-type') === '2') {
+      // ListObjectsV2, one page (enough for the upload trigger's sidecar lookup).
+      const prefix = url.searchParams.get('prefix') ?? '';
+      const xml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+      const contents = [...objects].filter(([k]) => k.startsWith(`${bucket}/${prefix}`)).sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, o]) => `<Contents><Key>${xml(k.slice(bucket!.length + 1))}</Key><Size>${o.body.length}</Size></Contents>`);
+      res.writeHead(200, { 'content-type': 'application/xml' });
+      return void res.end(`<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${bucket}</Name><Prefix>${xml(prefix)}</Prefix><KeyCount>${contents.length}</KeyCount><IsTruncated>false</IsTruncated>${contents.join('')}</ListBucketResult>`);
+    }
     if (method === 'PUT') {
       objects.set(id, {
         body,
