@@ -5,12 +5,16 @@
  * - initial: what the watch page runs before the first frame is requested (the page chunk);
  * - embed: the classic script other sites include;
  * - hls: hls.js light, loaded lazily (dynamic import / injected script) only where MSE exists;
+ * - on use: a chunk loaded when a feature is first used (the captions UI: a caption track,
+ *   the language menu, the transcript), each script (the page's chunk and the embed's classic
+ *   copy); not part of what every student downloads to watch;
  * - total: initial + hls, everything a student downloads to watch.
  */
 export const PLAYER_BUDGET = {
   initialGzipBytes: 22 * 1024,
   embedGzipBytes: 22 * 1024,
   hlsGzipBytes: 125 * 1024,
+  onUseGzipBytes: 12 * 1024,
   totalGzipBytes: 140 * 1024,
 } as const;
 
@@ -20,6 +24,7 @@ export interface PlayerSizes {
   readonly initialGzipBytes: number;
   readonly embedGzipBytes: number;
   readonly hlsGzipBytes: number;
+  readonly onUseGzipBytes: number;
   readonly totalGzipBytes: number;
 }
 

@@ -1,7 +1,8 @@
 /**
  * `npm run build` (player part): Vite builds the watch page (ESM, hls.js light split into a
- * lazily imported chunk) and the embed (one classic IIFE script), copies hls.js light as a
- * classic script for the embed, measures every script gzipped and fails over PLAYER_BUDGET.
+ * lazily imported chunk, the captions UI another) and the embed (one classic IIFE script, with
+ * the captions UI as a second one), copies hls.js light as a classic script for the embed,
+ * measures every script gzipped and fails over PLAYER_BUDGET.
  *
  * `ensurePlayerBuild()` is what `startLocalSystem` calls: it rebuilds only when the player's
  * sources changed since the last build (hash in player/build.json), under a lock so parallel
@@ -14,6 +15,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { overBudget, PLAYER_BUDGET, type PlayerSizes } from './budget.ts';
+import { minifyStyleLiterals } from './style-literals.ts';
 
 const PLAYER_DIR = fileURLToPath(new URL('.', import.meta.url));
 const REPO = resolve(PLAYER_DIR, '..');
@@ -23,7 +25,7 @@ const HLS_CLASSIC = join(REPO, 'node_modules', 'hls.js', 'dist', 'hls.light.min.
 export interface PlayerBuildReport {
   readonly outDir: string;
   readonly sourceHash: string;
-  readonly files: readonly { file: string; bytes: number; gzipBytes: number; role: 'initial' | 'lazy' | 'embed' | 'hls-classic' }[];
+  readonly files: readonly { file: string; bytes: number; gzipBytes: number; role: 'initial' | 'lazy' | 'on-use' | 'embed' | 'hls-classic' }[];
   readonly sizes: PlayerSizes;
   readonly budget: typeof PLAYER_BUDGET;
 }
@@ -52,6 +54,7 @@ export async function playerSourceFiles(): Promise<string[]> {
     join(REPO, 'edge', 'signed-url.ts'),
     join(PLAYER_DIR, 'index.html'),
     join(PLAYER_DIR, 'vite.config.ts'),
+    join(PLAYER_DIR, 'style-literals.ts'),
     join(PLAYER_DIR, 'build.ts'),
     join(PLAYER_DIR, 'budget.ts'),
     join(REPO, 'node_modules', 'hls.js', 'package.json'),
@@ -91,13 +94,34 @@ export async function buildPlayer(options: { outDir?: string; log?: (line: strin
   await mkdir(join(outDir, 'player', 'assets'), { recursive: true });
   await copyFile(HLS_CLASSIC, join(outDir, 'player', 'assets', hlsName));
 
-  // 3. The embed: one IIFE, no imports, at a stable URL.
+  // 3. The captions UI for the embed: a classic script defining LecternCaptionsUi, content-hashed.
+  const captionsTmp = 'player/assets/captions-ui.classic.js';
   await build({
     configFile: false,
     root: PLAYER_DIR,
     logLevel: 'warn',
     publicDir: false,
-    define: { __HLS_CLASSIC_FILE__: JSON.stringify(`assets/${hlsName}`) },
+    plugins: [minifyStyleLiterals()],
+    build: {
+      outDir,
+      emptyOutDir: false,
+      target: 'es2022',
+      reportCompressedSize: false,
+      lib: { entry: join(PLAYER_DIR, 'src', 'captions-ui.ts'), formats: ['iife'], name: 'LecternCaptionsUi', fileName: () => captionsTmp },
+    },
+  });
+  const captionsBytes = await readFile(join(outDir, captionsTmp));
+  const captionsName = `captions-ui.classic-${createHash('sha256').update(captionsBytes).digest('hex').slice(0, 8)}.js`;
+  await rename(join(outDir, captionsTmp), join(outDir, 'player', 'assets', captionsName));
+
+  // 4. The embed: one IIFE, no imports, at a stable URL.
+  await build({
+    configFile: false,
+    root: PLAYER_DIR,
+    logLevel: 'warn',
+    publicDir: false,
+    plugins: [minifyStyleLiterals()],
+    define: { __HLS_CLASSIC_FILE__: JSON.stringify(`assets/${hlsName}`), __CAPTIONS_UI_CLASSIC_FILE__: JSON.stringify(`assets/${captionsName}`) },
     build: {
       outDir,
       emptyOutDir: false,
@@ -107,7 +131,7 @@ export async function buildPlayer(options: { outDir?: string; log?: (line: strin
     },
   });
 
-  // 4. Measure, classify, check.
+  // 5. Measure, classify, check.
   const manifestPath = join(outDir, '.vite', 'manifest.json');
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, { file: string; imports?: string[]; dynamicImports?: string[]; isEntry?: boolean }>;
   const initial = new Set<string>();
@@ -125,7 +149,7 @@ export async function buildPlayer(options: { outDir?: string; log?: (line: strin
     if (!full.endsWith('.js')) continue;
     const file = relative(outDir, full).split('\\').join('/');
     const data = await readFile(full);
-    const role = file === 'player/embed.js' ? 'embed' : file.endsWith(hlsName) ? 'hls-classic' : initial.has(file) ? 'initial' : 'lazy';
+    const role = file === 'player/embed.js' ? 'embed' : file.endsWith(hlsName) ? 'hls-classic' : initial.has(file) ? 'initial' : /\/captions-ui[-.]/.test(file) ? 'on-use' : 'lazy';
     files.push({ file, bytes: data.byteLength, gzipBytes: gz(data), role });
   }
   const sum = (role: string) => files.filter((f) => f.role === role).reduce((s, f) => s + f.gzipBytes, 0);
@@ -134,6 +158,7 @@ export async function buildPlayer(options: { outDir?: string; log?: (line: strin
     initialGzipBytes: sum('initial'),
     embedGzipBytes: sum('embed'),
     hlsGzipBytes: Math.max(hlsChunk, sum('hls-classic')),
+    onUseGzipBytes: Math.max(0, ...files.filter((f) => f.role === 'on-use').map((f) => f.gzipBytes)),
     // What a student downloads to watch: the page and its lazy hls.js chunk, or the embed and its classic hls.js.
     totalGzipBytes: Math.max(sum('initial') + sum('lazy'), sum('embed') + sum('hls-classic')),
   };
@@ -207,7 +232,7 @@ async function main(): Promise<void> {
   const { sizes, budget } = report;
   console.log(
     `player          dist/player  initial ${kb(sizes.initialGzipBytes)} (budget ${kb(budget.initialGzipBytes)}), embed ${kb(sizes.embedGzipBytes)} (budget ${kb(budget.embedGzipBytes)}), ` +
-      `hls.js light ${kb(sizes.hlsGzipBytes)} lazy (budget ${kb(budget.hlsGzipBytes)}), total ${kb(sizes.totalGzipBytes)} (budget ${kb(budget.totalGzipBytes)}), gzip`,
+      `hls.js light ${kb(sizes.hlsGzipBytes)} lazy (budget ${kb(budget.hlsGzipBytes)}), captions UI ${kb(sizes.onUseGzipBytes)} on use (budget ${kb(budget.onUseGzipBytes)}), total ${kb(sizes.totalGzipBytes)} (budget ${kb(budget.totalGzipBytes)}), gzip`,
   );
 }
 

@@ -9,6 +9,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { BOOT_SCRIPT } from './src/boot-session.ts';
+import { minifyStyleLiterals } from './style-literals.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const BOOT_MARK = /<!-- lectern:boot-session[^>]*-->/;
@@ -26,7 +27,7 @@ export default defineConfig({
   root,
   base: '/',
   publicDir: 'shell',
-  plugins: [bootSession],
+  plugins: [bootSession, minifyStyleLiterals()],
   logLevel: 'warn',
   build: {
     outDir: fileURLToPath(new URL('../dist/player', import.meta.url)),

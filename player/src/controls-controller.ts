@@ -20,7 +20,6 @@ export class ControlsController implements Controller {
     on(ui.volume, 'input', () => playback().setVolume(Number(ui.volume.value)));
     on(ui.speed, 'change', () => playback().setSpeed(Number(ui.speed.value)));
     on(ui.quality, 'change', () => playback().setQuality(Number(ui.quality.value)));
-    on(ui.captions, 'click', () => void playback().toggleCaptions());
     on(ui.pip, 'click', () => void playback().togglePip());
     on(ui.fullscreen, 'click', () => playback().toggleFullscreen());
     on(ui.next, 'click', () => void ctx.lessons.goNext());

@@ -13,7 +13,8 @@
  * (each registers its listeners when created and removes them in `destroy()`):
  *   Engine               sessions, start-up, hls.js / native, next lesson, captions, thumbnails (engine.ts)
  *   LessonController     load, resume position, progress tracker, next lesson (lesson-controller.ts)
- *   PlaybackController   play, pause, seek, speed, quality, volume, captions, PiP, full screen
+ *   PlaybackController   play, pause, seek, speed, quality, volume, PiP, full screen
+ *   CaptionsController   captions, language menu, transcript, the student's caption language
  *   ViewController       media element events -> what the player shows
  *   ControlsController   the controls' listeners
  *   KeyboardController   shortcuts
@@ -30,6 +31,7 @@ import { preconnect } from './platform.ts';
 import { ProgressClient } from './progress.ts';
 import type { SessionModeSetting, TokenProvider } from './session.ts';
 import { renderTemplate, type PlayerTemplate } from './template.ts';
+import { CaptionsController } from './captions-controller.ts';
 import { ControlsController } from './controls-controller.ts';
 import { KeyboardController } from './keyboard-controller.ts';
 import { LessonController } from './lesson-controller.ts';
@@ -160,8 +162,9 @@ export class LecternPlayerElement extends HTMLElement {
     ctx.view = new ViewController(ctx);
     ctx.messages = new MessageController(ctx);
     ctx.playback = new PlaybackController(ctx);
+    ctx.captions = new CaptionsController(ctx);
     ctx.lessons = new LessonController(ctx);
-    this.#controllers = [engine, ctx.view, ctx.messages, ctx.playback, ctx.lessons, new ControlsController(ctx), new KeyboardController(ctx), new VisibilityController(ctx)];
+    this.#controllers = [engine, ctx.view, ctx.messages, ctx.playback, ctx.captions, ctx.lessons, new ControlsController(ctx), new KeyboardController(ctx), new VisibilityController(ctx)];
     this.#ctx = ctx;
     return ctx;
   }

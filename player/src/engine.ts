@@ -5,11 +5,10 @@
  *   HlsController /  one attached lesson, through hls.js or native HLS where MSE is missing
  *   NativeController (hls-controller.ts, native-controller.ts); created per attach, destroyed on detach
  *   NextLesson       next.m3u8 lookup and prefetch (next-lesson.ts)
- *   Captions, Thumbnails  loaded on first use (media-tracks.ts)
+ *   Thumbnails       loaded on first use (media-tracks.ts; captions: captions-controller.ts)
  * hls.js is imported while the early fetches run, and its loader takes their responses from
  * the prefetch cache instead of fetching them again.
  */
-import type { SubtitleRendition } from './m3u8.ts';
 import { PLAYER_DEFAULTS } from './defaults.ts';
 import { PlayerError } from './errors.ts';
 import { playbackPath } from './platform.ts';
@@ -21,7 +20,7 @@ import { keyframeAlign, lessonKey, Startup, type LessonRef, type Prepared } from
 import { HlsController, loadHlsLoader, skipStartGap, type QualityLevel } from './hls-controller.ts';
 import { NativeController } from './native-controller.ts';
 import { NextLesson } from './next-lesson.ts';
-import { Captions, Thumbnails, type ThumbnailLookup } from './media-tracks.ts';
+import { Thumbnails, type ThumbnailLookup } from './media-tracks.ts';
 
 export { lessonKey, type LessonRef, type Prepared } from './engine-startup.ts';
 export type { QualityLevel } from './hls-controller.ts';
@@ -62,7 +61,6 @@ export class Engine {
   readonly #sessions: SessionPool;
   readonly #startup: Startup;
   readonly #next: NextLesson;
-  readonly #captions: Captions;
   readonly #thumbs = new Thumbnails();
   #attached: Prepared | null = null;
   #attachment: HlsController | NativeController | null = null;
@@ -95,7 +93,6 @@ export class Engine {
       log: (message) => options.events.log?.(message),
     });
     this.#next = new NextLesson({ origin: options.origin, cache: this.cache, transport, prepare: (lesson, position) => this.prepare(lesson, position) });
-    this.#captions = new Captions(video);
   }
 
   get origin(): string {
@@ -220,15 +217,6 @@ export class Engine {
     return this.#next.warm(lesson, position);
   }
 
-  /** Captions listed in the master (EXT-X-MEDIA TYPE=SUBTITLES), loaded on first use. */
-  captionOptions(prepared: Prepared): readonly SubtitleRendition[] {
-    return prepared.master.subtitles;
-  }
-
-  enableCaptions(prepared: Prepared, rendition: SubtitleRendition | null): Promise<void> {
-    return this.#captions.enable(this.transport(prepared.lesson.courseId), rendition);
-  }
-
   /** The scrub-thumbnail index, loaded once per lesson. */
   thumbnails(prepared: Prepared): Promise<ThumbnailLookup | null> {
     return this.#thumbs.get(this.transport(prepared.lesson.courseId), prepared);
@@ -242,7 +230,6 @@ export class Engine {
   detach(): void {
     this.#attachment?.destroy();
     this.#attachment = null;
-    this.#captions.destroy();
     this.#attached = null;
   }
 

@@ -74,7 +74,11 @@ export class KeyboardController implements Controller {
         break;
       case 'c':
       case 'C':
-        void p.toggleCaptions();
+        void ctx.captions.toggle();
+        break;
+      case 't':
+      case 'T':
+        void ctx.captions.toggleTranscript();
         break;
       case 'i':
       case 'I':

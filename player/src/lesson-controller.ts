@@ -34,15 +34,13 @@ export class LessonController implements Controller {
     state.nextLesson = null;
     state.completed = false;
     state.firstFrameSeen = false;
-    state.captionsOn = false;
     state.errorShown = null;
     state.wantsPlay = options.autoplay;
     state.wantsPlayAfterPreparing = false;
     state.waiting = false;
     ctx.messages.hide();
     ui.next.hidden = true;
-    ui.captions.hidden = true;
-    ui.captions.setAttribute('aria-pressed', 'false');
+    ctx.captions.reset();
     ctx.view.renderTime(0);
     if (host.getAttribute('course') !== lesson.courseId) host.setAttribute('course', lesson.courseId);
     if (host.getAttribute('lesson') !== lesson.lessonId) host.setAttribute('lesson', lesson.lessonId);
@@ -63,7 +61,7 @@ export class LessonController implements Controller {
     if (generation !== state.generation) return;
     state.prepared = prepared;
     ctx.view.renderTime(prepared.startPosition);
-    ui.captions.hidden = engine.captionOptions(prepared).length === 0;
+    ctx.captions.lessonReady(prepared);
     this.#tracker = new ProgressTracker({
       client: ctx.progressClient,
       courseId: lesson.courseId,

@@ -1,6 +1,6 @@
 /**
- * What the person can do to playback: play, pause, seek, speed, quality, volume, captions,
- * picture-in-picture, full screen. Controls and keys call these; no listeners of its own.
+ * What the person can do to playback: play, pause, seek, speed, quality, volume,
+ * picture-in-picture, full screen (captions: captions-controller.ts). Controls and keys call these; no listeners of its own.
  */
 import { PLAYER_DEFAULTS } from './defaults.ts';
 import { toPlayerError } from './errors.ts';
@@ -119,19 +119,6 @@ export class PlaybackController implements Controller {
     const v = this.#ctx.video;
     v.muted = !v.muted;
     if (!v.muted && v.volume === 0) v.volume = PLAYER_DEFAULTS.controls.unmuteVolume;
-  }
-
-  async toggleCaptions(): Promise<void> {
-    const { state, engine, ui } = this.#ctx;
-    const prepared = state.prepared;
-    if (!prepared) return;
-    const options = engine.captionOptions(prepared);
-    if (options.length === 0) return;
-    state.captionsOn = !state.captionsOn;
-    ui.captions.setAttribute('aria-pressed', String(state.captionsOn));
-    const choice = options.find((o) => o.isDefault) ?? options[0] ?? null;
-    await engine.enableCaptions(prepared, state.captionsOn ? choice : null).catch(() => this.#ctx.announce('Captions could not be loaded'));
-    this.#ctx.announce(state.captionsOn ? `Captions on: ${choice?.name}` : 'Captions off');
   }
 
   async togglePip(): Promise<void> {

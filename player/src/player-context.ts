@@ -12,6 +12,7 @@ import type { PlaybackController } from './playback-controller.ts';
 import type { ViewController } from './view-controller.ts';
 import type { LessonController } from './lesson-controller.ts';
 import type { MessageController } from './message-controller.ts';
+import type { CaptionsController } from './captions-controller.ts';
 
 /** The lesson and what the person asked for; reset by each load. */
 export class PlayerState {
@@ -27,7 +28,6 @@ export class PlayerState {
   waiting = false;
   scrubbing = false;
   completed = false;
-  captionsOn = false;
   firstFrameSeen = false;
   errorShown: PlayerError | null = null;
 }
@@ -53,6 +53,7 @@ export class PlayerContext {
   view!: ViewController;
   lessons!: LessonController;
   messages!: MessageController;
+  captions!: CaptionsController;
 
   constructor(init: PlayerContextInit) {
     Object.assign(this, init);

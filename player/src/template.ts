@@ -13,6 +13,8 @@ export const ICONS = {
   captions: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M19 4H5a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2zm-8 7H9.5v-.5h-2v3h2V13H11v1a1 1 0 0 1-1 1H7a1 1 0 0 1-1-1v-4a1 1 0 0 1 1-1h3a1 1 0 0 1 1 1v1zm7 0h-1.5v-.5h-2v3h2V13H18v1a1 1 0 0 1-1 1h-3a1 1 0 0 1-1-1v-4a1 1 0 0 1 1-1h3a1 1 0 0 1 1 1v1z"/></svg>',
   pip: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M19 11h-8v6h8v-6zm4 8V5a2 2 0 0 0-2-2H3a2 2 0 0 0-2 2v14c0 1.1.9 2 2 2h18a2 2 0 0 0 2-2zm-2 0H3V5h18v14z"/></svg>',
   fullscreen: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M7 14H5v5h5v-2H7v-3zm-2-4h2V7h3V5H5v5zm12 7h-3v2h5v-5h-2v3zM14 5v2h3v3h2V5h-5z"/></svg>',
+  menu: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M7 14l5-5 5 5z"/></svg>',
+  transcript: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5h16v2H4zm0 4h10v2H4zm0 4h16v2H4zm0 4h10v2H4z"/></svg>',
   next: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 18l8.5-6L6 6v12zM16 6v12h2V6h-2z"/></svg>',
 };
 
@@ -36,6 +38,8 @@ export interface PlayerTemplate {
   readonly speed: HTMLSelectElement;
   readonly quality: HTMLSelectElement;
   readonly captions: HTMLButtonElement;
+  readonly captionsMenu: HTMLButtonElement;
+  readonly transcript: HTMLButtonElement;
   readonly pip: HTMLButtonElement;
   readonly fullscreen: HTMLButtonElement;
   readonly status: HTMLDivElement;
@@ -67,11 +71,13 @@ export function renderTemplate(root: ShadowRoot, label: string): PlayerTemplate 
       <select class="speed" id="speed" aria-label="Playback speed" title="Speed">${PLAYER_DEFAULTS.controls.speeds.map((s) => `<option value="${s}"${s === 1 ? ' selected' : ''}>${s}×</option>`).join('')}</select>
       <select class="quality" aria-label="Quality" title="Quality"><option value="-1">Auto</option></select>
       <button class="captions" type="button" aria-label="Captions" aria-pressed="false" title="Captions (c)" hidden>${ICONS.captions}</button>
+      <button class="captions-menu" type="button" aria-label="Caption language" aria-haspopup="menu" aria-expanded="false" title="Caption language" hidden>${ICONS.menu}</button>
+      <button class="transcript-toggle" type="button" aria-label="Transcript" aria-pressed="false" title="Transcript (t)" hidden>${ICONS.transcript}</button>
       <button class="pip" type="button" aria-label="Picture in picture" title="Picture in picture (i)" hidden>${ICONS.pip}</button>
       <button class="fullscreen" type="button" aria-label="Full screen" title="Full screen (f)">${ICONS.fullscreen}</button>
     </div>
   </div>
-  <div class="sr-only" id="keys">Keyboard: k or space play and pause, left and right arrows seek 5 seconds, j and l seek 10 seconds, up and down arrows change volume, m mute, c captions, f full screen, i picture in picture, shift and n next lesson, 0 to 9 jump to that tenth of the lesson.</div>
+  <div class="sr-only" id="keys">Keyboard: k or space play and pause, left and right arrows seek 5 seconds, j and l seek 10 seconds, up and down arrows change volume, m mute, c captions, t transcript, f full screen, i picture in picture, shift and n next lesson, 0 to 9 jump to that tenth of the lesson.</div>
   <div class="sr-only status" role="status" aria-live="polite"></div>
 </div>`;
   const q = <T extends Element>(selector: string): T => root.querySelector(selector) as T;
@@ -95,6 +101,8 @@ export function renderTemplate(root: ShadowRoot, label: string): PlayerTemplate 
     speed: q('.speed'),
     quality: q('.quality'),
     captions: q('.captions'),
+    captionsMenu: q('.captions-menu'),
+    transcript: q('.transcript-toggle'),
     pip: q('.pip'),
     fullscreen: q('.fullscreen'),
     status: q('.status'),

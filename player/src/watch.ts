@@ -1,17 +1,20 @@
 /**
  * The watch page, /watch/<course>/<lesson> (the viewer-request function serves index.html for
- * every /watch/* path). It signs in (PKCE against the Hosted UI or the local IdP) and hosts
- * one <lectern-player>. hls.js is requested first thing, in parallel with everything else.
+ * every /watch/* path). It signs in (PKCE against the Hosted UI or the local IdP; sign-in.ts,
+ * loaded when needed) and hosts one <lectern-player>. hls.js is requested first thing, in
+ * parallel with everything else.
  */
-import { beginSignIn, completeSignIn, loadTokens, SignInError, signOut, tokenProvider } from './auth.ts';
+import { loadTokens, SignInError, signOut, tokenProvider } from './auth.ts';
 import { defineLecternPlayer, elementDefaults, type LecternPlayerElement } from './element.ts';
 import type { LessonRef } from './engine.ts';
 import { loadPageConfig, PageConfigError, type PageConfig } from './page-config.ts';
 import { hasMse, loadHls, setHlsLoader } from './platform.ts';
 import { WATCH_ROUTE } from './boot-session.ts';
+import { setCaptionsUiLoader } from './captions-ui-loader.ts';
 
 setHlsLoader(() => import('hls.js/light').then((m) => m.default));
 if (hasMse()) void loadHls();
+setCaptionsUiLoader(() => import('./captions-ui.ts'));
 
 // Preloaded by index.html (<link rel=preload>): normally here before this script runs.
 // Validated once (page-config.ts); a bad one is named in the console and on the page.
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
   const url = new URL(location.href);
   if (url.searchParams.has('code') || url.searchParams.has('error')) {
     try {
+      const { completeSignIn } = await import('./sign-in.ts');
       const returnTo = await completeSignIn(await configPromise, url);
       if (returnTo) {
         history.replaceState(null, '', returnTo);
@@ -84,7 +88,7 @@ async function main(): Promise<void> {
   player.getToken = tokenProvider(configPromise);
   player.addEventListener('lectern-signin-required', (event) => {
     event.preventDefault();
-    player.showSignIn(() => void configPromise.then((c) => beginSignIn(c)));
+    player.showSignIn(() => void Promise.all([configPromise, import('./sign-in.ts')]).then(([c, { beginSignIn }]) => beginSignIn(c)));
   });
   player.addEventListener('lectern-lessonchange', (event) => {
     const next = (event as CustomEvent<{ lesson: LessonRef }>).detail.lesson;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { resolveChromium } from '../support/chromium.ts';
 import { encodeLesson, type EncodeLessonResult } from '../../pipeline/encode-lesson.ts';
+import { parseCaptionSpec } from '../../pipeline/captions/load.ts';
 import { resolveFfmpegTools } from '../../pipeline/ffmpeg-path.ts';
 import { LADDER, type Ladder } from '../../pipeline/ladder.ts';
 import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -47,6 +48,8 @@ export interface LessonSpec {
   readonly title?: string;
   /** Source size, default 960x540. */
   readonly size?: string;
+  /** Caption files as `lectern encode --captions` takes them: `<language>=<file>`. */
+  readonly captions?: readonly string[];
 }
 
 export interface PlayerSystem {
@@ -124,6 +127,7 @@ export async function startPlayerSystem(lessons: readonly LessonSpec[], options:
         lessonId: lesson.lessonId,
         ...(lesson.title ? { title: lesson.title } : {}),
         ...(after ? { after } : {}),
+        ...(lesson.captions ? { captions: lesson.captions.map(parseCaptionSpec) } : {}),
         dataDir,
         dynamo,
         tablePrefix: DEFAULT_TABLE_PREFIX,
@@ -197,4 +201,29 @@ export function playerState(page: Page, selector = 'lectern-player'): Promise<an
 
 export async function newContext(browser: Browser): Promise<BrowserContext> {
   return browser.newContext({ viewport: { width: 960, height: 640 } });
+}
+
+/** A device already signed in: the watch page's stored tokens, set before any script runs. */
+export async function signedInContext(browser: Browser, ps: PlayerSystem, email = 'student@example.com', options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 960, height: 640 }, ...options });
+  const token = await ps.system.idp.mint({ email });
+  await context.addInitScript(
+    ({ token, origin }) => {
+      if (location.origin === origin && !localStorage.getItem('lectern:tokens')) {
+        localStorage.setItem('lectern:tokens', JSON.stringify({ accessToken: token, expiresAt: Date.now() + 3_600_000 }));
+      }
+    },
+    { token, origin: ps.system.url },
+  );
+  return context;
+}
+
+/** Evaluates `expression` with `root` bound to the player's shadow root (a string: see setPageVisibility). */
+export function inPlayer<T>(page: Page, expression: string, selector = 'lectern-player'): Promise<T> {
+  return page.evaluate(`(() => { const root = document.querySelector(${JSON.stringify(selector)}).shadowRoot; const v = root.querySelector('video'); return ${expression}; })()`) as Promise<T>;
+}
+
+/** The text of the cues the student sees: the showing caption track's active cues. */
+export function cuesOnScreen(page: Page, selector = 'lectern-player'): Promise<string[]> {
+  return inPlayer<string[]>(page, "[...v.textTracks].filter((t) => t.mode === 'showing').flatMap((t) => [...(t.activeCues ?? [])].map((c) => c.text))", selector);
 }
