@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { subFor } from '../../local/demo-data.ts';
-import { clearProgress, cuesOnScreen, inPlayer, launchChromium, signedInContext, startPlayerSystem, type PlayerSystem } from './support.ts';
+import { clearProgress, cuesOnScreen, inPlayer, launchChromium, seekExactly, signedInContext, startPlayerSystem, type PlayerSystem } from './support.ts';
 
 const EN_VTT = `WEBVTT
 
@@ -85,14 +85,7 @@ async function open(path: string): Promise<Page> {
 
 const player = (page: Page) => page.locator('lectern-player');
 
-/** Seeks exactly (not to the keyframe grid) and waits until the media is there. */
-async function seekTo(page: Page, seconds: number): Promise<void> {
-  await page.evaluate((s) => (document.querySelector('lectern-player') as unknown as { seekTo(t: number, exact: boolean): void }).seekTo(s, true), seconds);
-  await page.waitForFunction((s) => {
-    const v = document.querySelector('lectern-player')?.shadowRoot?.querySelector('video');
-    return !!v && !v.seeking && Math.abs(v.currentTime - s) < 0.3;
-  }, seconds);
-}
+const seekTo = (page: Page, seconds: number) => seekExactly(page, seconds);
 
 describe('captions in Chromium', () => {
   it('lists both tracks, shows the cue of the moment, switches en -> es and shows a cue cut across segments once', async () => {

@@ -3,7 +3,9 @@
  * (an MP4 put into the uploads bucket through the S3 API), go through the deployed upload
  * trigger, the MediaConvert stand-in (MediaConvert's file names) and the completion handler,
  * and a student watches them on the deployed watch page, signed in through the Hosted UI's
- * stand-in. Nothing here writes lesson files or records by hand.
+ * stand-in. Nothing here writes lesson files or records by hand. One lesson arrives with an
+ * English WebVTT and a Spanish SRT sidecar (issue 13): its cues are on screen at their times
+ * on the stand-in's CMAF output.
  */
 import { readdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -14,9 +16,10 @@ import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { firstDecodeSeconds, mpegTsFor, timestampMapLine } from '../../pipeline/captions/timestamp-map.ts';
 import { resolveFfmpegTools } from '../../pipeline/ffmpeg-path.ts';
 import { startLocalSystem, type LocalSystem } from '../../local/start.ts';
-import { launchChromium, newContext, playerState, synthesize } from './support.ts';
+import { captionLanguageMenu, cuesOnScreen, inPlayer, launchChromium, newContext, playerState, seekExactly, synthesize } from './support.ts';
 
 let system: LocalSystem;
 let browser: Browser;
@@ -27,6 +30,9 @@ let embedOrigin: string;
 let crossSiteOrigin: string;
 const contexts: BrowserContext[] = [];
 const LESSON_SECONDS = 12;
+/** Sidecars of the captioned upload (6 s clip, 4 s segments): a gap at 2.5-3.5 s, a cue across the boundary. */
+const EN_VTT = 'WEBVTT\n\n00:00.500 --> 00:02.500\nHello from the uploads bucket.\n\n00:03.500 --> 00:05.000\nAcross the segment boundary.\n';
+const ES_SRT = '1\n00:00:00,500 --> 00:00:02,500\nHola desde el bucket de subidas.\n\n2\n00:00:03,500 --> 00:00:05,000\nA través del límite del segmento.\n';
 
 function embedPage(query: URLSearchParams): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Another site</title><link rel="icon" href="data:,"></head>
@@ -35,10 +41,14 @@ function embedPage(query: URLSearchParams): string {
 <script src="${url}/player/embed.js" async></script></body></html>`;
 }
 
-/** Puts a source into the uploads bucket, as a course team's upload tool would on AWS. */
-async function upload(lessonId: string, file: string): Promise<void> {
+/**
+ * Puts a source into the uploads bucket, as a course team's upload tool would on AWS; caption
+ * sidecars (`source.<lang>.<vtt|srt>`) first, so the video's event finds them and it encodes once.
+ */
+async function upload(lessonId: string, file: string, sidecars: Record<string, string> = {}): Promise<void> {
   const s3 = new S3Client({ region: system.stack.region, endpoint: system.standIns.endpoints.S3, forcePathStyle: true, credentials: { accessKeyId: 'uploader', secretAccessKey: 'uploader' } });
   try {
+    for (const [name, body] of Object.entries(sidecars)) await s3.send(new PutObjectCommand({ Bucket: system.buckets.uploads, Key: `uploads/demo/${lessonId}/${name}`, Body: body }));
     await s3.send(new PutObjectCommand({ Bucket: system.buckets.uploads, Key: `uploads/demo/${lessonId}/source.mp4`, Body: await readFile(file), ContentType: 'video/mp4' }));
   } finally {
     s3.destroy();
@@ -69,6 +79,11 @@ beforeAll(async () => {
     // One at a time, so the second upload is the second lesson of the course.
     await system.whenPipelineIdle();
   }
+  const captioned = join(dataDir, 'captioned.mp4');
+  // 6 s at 640x360: the deployed ABR ladder does not upscale, and has no rung for a smaller source.
+  await synthesize(ffmpeg, captioned, 6, 2, '640x360');
+  await upload('captioned', captioned, { 'source.en.vtt': EN_VTT, 'source.es.srt': ES_SRT });
+  await system.whenPipelineIdle();
 }, 240_000);
 
 afterAll(async () => {
@@ -207,4 +222,44 @@ describe('the stack as deployed, in Chromium', () => {
       expect(state.mode).toBe(mode);
     }
   }, 90_000);
+
+  it('plays a lesson uploaded with x.en.vtt and x.es.srt: both languages listed, each cue on screen in its time only, en -> es', async () => {
+    // The stand-in's timestamp map names the media's first decode time (hls.js's initPTS: the earliest track).
+    const folder = join(system.mediaRoot, 'courses', 'demo', 'captioned');
+    const version = join(folder, (await readdir(folder)).find((f) => f.startsWith('v'))!);
+    const earliest = Math.min(
+      ...(await Promise.all(['video_1.cmfv', 'audio.cmfa'].map(async (kind) => {
+        const [stem, ext] = kind.split('.');
+        return firstDecodeSeconds(await readFile(join(version, `index_${stem}init.${ext}`)), await readFile(join(version, `index_${stem}_000000001.${ext}`)))!;
+      }))),
+    );
+    for (const lang of ['en', 'es']) expect((await readFile(join(version, `index_captions_${lang}_000000001.vtt`), 'utf8')).split('\n')[1]).toBe(timestampMapLine(mpegTsFor(earliest)));
+
+    const context = await device('student@example.com');
+    const page = await context.newPage();
+    await page.goto(`${url}/watch/demo/captioned`);
+    const languages = captionLanguageMenu(page);
+    await languages.open();
+    expect(await languages.menu.getByRole('menuitemradio').allTextContents()).toEqual(['Off', 'English', 'Español']);
+    await languages.menu.getByRole('menuitemradio', { name: 'English' }).click();
+    await player(page).getByRole('button', { name: 'Play' }).first().click();
+    await waitTime(page, 0.2);
+
+    await seekExactly(page, 1.5);
+    await expect.poll(() => cuesOnScreen(page)).toEqual(['Hello from the uploads bucket.']);
+    // Between the cues: with 1.5 s and 4.5 s, a track off by more than 0.5 s either way fails one of the three.
+    await seekExactly(page, 2.9);
+    await expect.poll(() => cuesOnScreen(page)).toEqual([]);
+    await seekExactly(page, 4.5);
+    await expect.poll(() => cuesOnScreen(page)).toEqual(['Across the segment boundary.']);
+    // Written once per segment it overlaps (RFC 8216), on the track once.
+    expect(await inPlayer<number[][]>(page, "[...v.textTracks].filter((t) => t.mode === 'showing').flatMap((t) => [...t.cues].map((c) => [c.startTime, c.endTime]))")).toEqual([[0.5, 2.5], [3.5, 5]]);
+
+    await languages.open();
+    await languages.menu.getByRole('menuitemradio', { name: 'Español' }).click();
+    await seekExactly(page, 1.5);
+    await expect.poll(() => cuesOnScreen(page)).toEqual(['Hola desde el bucket de subidas.']);
+    expect(await inPlayer<string[]>(page, "[...v.textTracks].filter((t) => t.mode === 'showing').map((t) => t.language)")).toEqual(['es']);
+    expect((await playerState(page)).error).toBeNull();
+  }, 60_000);
 });

@@ -227,3 +227,27 @@ export function inPlayer<T>(page: Page, expression: string, selector = 'lectern-
 export function cuesOnScreen(page: Page, selector = 'lectern-player'): Promise<string[]> {
   return inPlayer<string[]>(page, "[...v.textTracks].filter((t) => t.mode === 'showing').flatMap((t) => [...(t.activeCues ?? [])].map((c) => c.text))", selector);
 }
+
+/** Seeks exactly (not to the keyframe grid) and waits until the media is there. */
+export async function seekExactly(page: Page, seconds: number, selector = 'lectern-player'): Promise<void> {
+  await page.evaluate(({ s, sel }) => (document.querySelector(sel) as unknown as { seekTo(t: number, exact: boolean): void }).seekTo(s, true), { s: seconds, sel: selector });
+  await page.waitForFunction(({ s, sel }) => {
+    const v = document.querySelector(sel)?.shadowRoot?.querySelector('video');
+    return !!v && !v.seeking && Math.abs(v.currentTime - s) < 0.3;
+  }, { s: seconds, sel: selector });
+}
+
+/** The player's caption language button and its menu (opened with `open()`). */
+export function captionLanguageMenu(page: Page, selector = 'lectern-player') {
+  const button = page.locator(selector).getByRole('button', { name: /^Caption language/ });
+  const menu = page.locator(selector).getByRole('menu', { name: 'Caption language' });
+  return {
+    button,
+    menu,
+    async open(): Promise<void> {
+      await button.waitFor({ state: 'visible' });
+      await button.click();
+      await menu.waitFor({ state: 'visible' });
+    },
+  };
+}
