@@ -11,7 +11,8 @@
  *   prefetch  same, but the page has finished what it preloads before the click (at most 4 s);
  *   next      lesson 1 loaded, pointer on "Next", click: lectern prefetches on hover; the
  *             baselines switch their source on the click.
- * Seek: startup/seek.ts. Stalls: 5 Mbps dropping to 1 Mbps / 150 ms after 6 s, watched to 20 s, BENCH_RUNS times.
+ * Seek: startup/seek.ts. Stalls: 5 Mbps dropping to 1 Mbps / 150 ms after 6 s, watched to 20 s, and a whole lesson
+ * on a steady 3 Mbps / 40 ms, each BENCH_RUNS times.
  * A first frame later than 8 s counts as ">8000". Each figure is printed beside the baselines
  * with baseline/lectern (>1x: lectern faster), and startup with its floor (startup/floor.ts).
  *
@@ -26,7 +27,7 @@ import { LOCAL_REGION } from '../../local/start.ts';
 import { enroll } from '../../tables/enrollments.ts';
 import { dynamoClient } from '../../tables/client.ts';
 import { DEFAULT_TABLE_PREFIX } from '../../tables/schema.ts';
-import { launchChromium, PROFILES, startPlayerSystem } from '../e2e-browser/support.ts';
+import { launchChromium, PROFILES, startPlayerSystem, TEST_LADDER } from '../e2e-browser/support.ts';
 import { startShaper } from './shaper.ts';
 import { baselineDir, prepareBaselines } from './startup/baselines.ts';
 import { measures, PLAYERS, RUNS, runs, SCENARIOS, VERBOSE, type Player } from './startup/config.ts';
@@ -59,7 +60,9 @@ async function main(): Promise<void> {
     ...(runs('seek') ? [{ courseId: 'bench', lessonId: SEEK_LESSON, seconds: SEEK_SECONDS, size: '1280x720' }] : []),
   ];
   console.log(`lectern bench:startup — encoding the bench lessons (${lessons.map((l) => `${l.seconds} s`).join(', ')}; 1280x720) ...`);
-  const ps = await startPlayerSystem(lessons);
+  // An experiment's knob: the ladder's segment duration (the player must be built to match).
+  const ladder = { ...TEST_LADDER, segmentSeconds: Number(process.env['BENCH_SEGMENT_SECONDS'] ?? TEST_LADDER.segmentSeconds) };
+  const ps = await startPlayerSystem(lessons, { ladder });
   const browser = await launchChromium();
   const shaper = await startShaper(ps.system.url);
   try {
@@ -69,11 +72,11 @@ async function main(): Promise<void> {
     await enroll(client, DEFAULT_TABLE_PREFIX, { userId: subFor('student@example.com'), courseId: 'bench', email: 'student@example.com' });
     client.destroy();
     const ctx: Ctx = { browser, ps, token, shaper };
-    const ladder = ps.lessons.get('bench/lesson-1')!.renditions.map((r) => `${r.height}p ${Math.round(r.bandwidth / 1000)}k`).join(', ');
+    const rungs = ps.lessons.get('bench/lesson-1')!.renditions.map((r) => `${r.height}p ${Math.round(r.bandwidth / 1000)}k`).join(', ');
     const copy = await readFile(join(baselineDir(ps.system.mediaRoot, 'lesson-1', versions['lesson-1']!), 'playlist.m3u8'), 'utf8');
     const copySegments = [...copy.matchAll(/#EXTINF:([\d.]+)/g)].map((m) => Number(m[1]).toFixed(1));
     console.log(`chromium ${browser.version()}, ${RUNS} run(s) per cell, fresh browser context per run, network shaped by a proxy (latency per request, one shared downlink)`);
-    console.log(`lectern ladder (peak): ${ladder}; 4 s segments, 2 s GOP`);
+    console.log(`lectern ladder (peak): ${rungs}; ${ladder.segmentSeconds} s segments, ${ladder.gopSeconds} s GOP`);
     console.log(`baselines: upload ${Math.round(sourceBitrates['lesson-1']! / 1000)} kbit/s MP4 (x264 veryfast CRF 23, 250-frame GOP, moov at end); copy-codec HLS segments ${copySegments.join(' / ')} s`);
 
     if (runs('startup')) {
@@ -111,18 +114,20 @@ async function main(): Promise<void> {
 
     if (runs('stalls')) {
       // A stall depends on where the drop lands in a segment fetch: every run counts.
-      const results = new Map<Player, StallResult[]>();
-      const failures = new Map<Player, string>();
-      for (let i = 0; i < RUNS; i++) {
-        for (const player of PLAYERS.filter((p) => measures(p))) {
-          try {
-            push(results, player, await measureStalls(ctx, player));
-          } catch (error) {
-            failures.set(player, (error as Error).message.split('\n')[0] ?? '');
+      for (const test of ['drop', 'steady'] as const) {
+        const results = new Map<Player, StallResult[]>();
+        const failures = new Map<Player, string>();
+        for (let i = 0; i < RUNS; i++) {
+          for (const player of PLAYERS.filter((p) => measures(p))) {
+            try {
+              push(results, player, await measureStalls(ctx, player, test));
+            } catch (error) {
+              failures.set(player, (error as Error).message.split('\n')[0] ?? '');
+            }
           }
         }
+        printStalls(test, results, failures);
       }
-      printStalls(results, failures);
     }
     console.log(`\nbench took ${((Date.now() - began) / 1000).toFixed(0)} s`);
   } finally {

@@ -17,6 +17,9 @@ export const measures = (player: Player, scenario?: Scenario): boolean =>
   (subset('BENCH_PLAYER').length === 0 || subset('BENCH_PLAYER').includes(player)) &&
   (scenario === undefined || subset('BENCH_SCENARIO').length === 0 || subset('BENCH_SCENARIO').includes(scenario));
 export const STALL = { startProfile: { downBps: 5_000_000, latencyMs: 40 }, dropProfile: { downBps: 1_000_000, latencyMs: 150 }, dropAt: 6, watchTo: 20, wallMs: 30_000 };
+/** The second rebuffering goal: a whole lesson (the 30 s bench lesson) on a steady 3 Mbit/s. */
+export const STEADY = { profile: { downBps: 3_000_000, latencyMs: 40 }, wallMs: 45_000 };
+export type StallTest = 'drop' | 'steady';
 /** A first frame later than this is recorded as ">8000" (keeps the bench to a few minutes). */
 export const CAP_MS = 8_000;
 /** How long a page may take to finish what it preloads before the click anyway. */

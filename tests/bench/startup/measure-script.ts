@@ -57,7 +57,7 @@ export const MEASURE = `(() => {
     const buffered = () => { const r = []; for (let i = 0; i < v.buffered.length; i++) r.push(v.buffered.start(i).toFixed(2) + '-' + v.buffered.end(i).toFixed(2)); return r.join(' '); };
     v.addEventListener('waiting', () => { s.log.push({ at: performance.now(), what: 'waiting', t: v.currentTime, buffered: buffered() }); if (!s.since) { s.count++; s.since = performance.now(); } });
     v.addEventListener('playing', () => { s.log.push({ at: performance.now(), what: 'playing', t: v.currentTime, buffered: buffered() }); if (s.since) { s.ms += performance.now() - s.since; s.since = 0; } });
-    b.stallState = () => ({ count: s.count, ms: s.ms + (s.since ? performance.now() - s.since : 0), t: v.currentTime });
+    b.stallState = () => ({ count: s.count, ms: s.ms + (s.since ? performance.now() - s.since : 0), t: v.currentTime, ended: v.ended });
     b.stallLog = () => s.log;
   };
 })();`;

@@ -1,6 +1,6 @@
 /** Printing: every figure as lectern beside the baselines, with baseline/lectern ratios. */
 import type { NetworkProfile } from '../../e2e-browser/support.ts';
-import { PLAYERS, SCENARIOS, STALL, type Player } from './config.ts';
+import { PLAYERS, SCENARIOS, STALL, STEADY, type Player, type StallTest } from './config.ts';
 import { asBuiltFloor, countsTowardFloor, firstMediaBytes, physicsFloor, type Floor } from './floor.ts';
 import type { StartRun } from './scenarios.ts';
 import type { SeekRun } from './seek.ts';
@@ -83,10 +83,14 @@ export function printSeek(seek: Map<string, SeekRun[]>, profiles: readonly Netwo
   console.log(`lectern's seek targets (after its 2 s keyframe snap): ${targets.join(', ')} s`);
 }
 
-export function printStalls(results: Map<Player, readonly StallResult[]>, failures: Map<Player, string>): void {
+export function printStalls(test: StallTest, results: Map<Player, readonly StallResult[]>, failures: Map<Player, string>): void {
   const n = Math.max(0, ...[...results.values()].map((rs) => rs.length));
-  console.log(`\nstalls: 5 Mbps/40 ms, dropping to 1 Mbps/150 ms after ${STALL.dropAt} s of playback, watched to ${STALL.watchTo} s (at most ${STALL.wallMs / 1000} s wall), ${n} run(s) each`);
-  console.log(`${pad('', 18)}${pad('lectern', 18)}${pad('mp4 <video>', 18)}hls.js`);
+  const what =
+    test === 'drop'
+      ? `5 Mbps/40 ms, dropping to 1 Mbps/150 ms after ${STALL.dropAt} s of playback, watched to ${STALL.watchTo} s (at most ${STALL.wallMs / 1000} s wall)`
+      : `a whole 30 s lesson on a steady ${STEADY.profile.downBps / 1e6} Mbps/${STEADY.profile.latencyMs} ms (at most ${STEADY.wallMs / 1000} s wall)`;
+  console.log(`\nstalls, ${test}: ${what}, ${n} run(s) each`);
+  console.log(`${pad('', 18)}${pad('lectern', 20)} ${pad('mp4 <video>', 20)} hls.js`);
   const each = (rs: readonly StallResult[], f: (r: StallResult) => string) => rs.map(f).join(' / ');
   const lines: [string, (rs: readonly StallResult[]) => string][] = [
     ['startup ms p50', (rs) => ms(summarize(rs.map((r) => r.startupMs)).p50)],
@@ -99,6 +103,6 @@ export function printStalls(results: Map<Player, readonly StallResult[]>, failur
     const rs = results.get(p);
     return rs?.length ? f(rs) : failures.has(p) ? 'failed' : 'n/a';
   };
-  for (const [label, show] of lines) console.log(`${pad(label, 18)}${pad(cell('lectern', show), 18)}${pad(cell('mp4', show), 18)}${cell('hls.js', show)}`);
+  for (const [label, show] of lines) console.log(`${pad(label, 18)}${pad(cell('lectern', show), 20)} ${pad(cell('mp4', show), 20)} ${cell('hls.js', show)}`);
   for (const [p, message] of failures) console.log(`${p} failed: ${message}`);
 }

@@ -1,6 +1,9 @@
-/** Rebuffering through a bandwidth drop (5 → 1 Mbps after a few seconds of playback). */
+/**
+ * Rebuffering: through a bandwidth drop (5 → 1 Mbps after a few seconds of playback), and a
+ * whole lesson on a steady 3 Mbps link.
+ */
 import type { Page } from 'playwright-core';
-import { STALL, VERBOSE, type Player } from './config.ts';
+import { STALL, STEADY, VERBOSE, type Player, type StallTest } from './config.ts';
 import { firstFrame, openPlayer, playButton, type Ctx } from './page.ts';
 
 export interface StallResult {
@@ -11,8 +14,9 @@ export interface StallResult {
   readonly wallMs: number;
 }
 
-export async function measureStalls(ctx: Ctx, player: Player): Promise<StallResult> {
-  const { context, page } = await openPlayer(ctx, player, STALL.startProfile);
+export async function measureStalls(ctx: Ctx, player: Player, test: StallTest = 'drop'): Promise<StallResult> {
+  const steady = test === 'steady';
+  const { context, page } = await openPlayer(ctx, player, steady ? STEADY.profile : STALL.startProfile);
   try {
     await page.evaluate("window.__bench.arm('lesson-1')");
     await page.click(playButton(player));
@@ -20,14 +24,14 @@ export async function measureStalls(ctx: Ctx, player: Player): Promise<StallResu
     await page.evaluate('window.__bench.stalls()');
     const started = Date.now();
     let dropped = false;
-    let state = { count: 0, ms: 0, t: 0 };
-    while (Date.now() - started < STALL.wallMs) {
+    let state = { count: 0, ms: 0, t: 0, ended: false };
+    while (Date.now() - started < (steady ? STEADY.wallMs : STALL.wallMs)) {
       state = (await page.evaluate('window.__bench.stallState()')) as typeof state;
-      if (!dropped && state.t >= STALL.dropAt) {
+      if (!steady && !dropped && state.t >= STALL.dropAt) {
         ctx.shaper.profile = STALL.dropProfile;
         dropped = true;
       }
-      if (state.t >= STALL.watchTo) break;
+      if (steady ? state.ended : state.t >= STALL.watchTo) break;
       await page.waitForTimeout(200);
     }
     if (VERBOSE) await printTimeline(page, player);
