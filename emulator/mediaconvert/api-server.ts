@@ -10,7 +10,7 @@
  * modeled exception's name in `x-amzn-ErrorType` and `{"message": ...}`, the member the SDK's
  * error schemas read, so the client raises BadRequestException, NotFoundException, ... typed.
  */
-import { randomUUID } from 'node:crypto';
+import { readBody, scopeProblem, sendJson } from '../aws-api-wire.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeProblems } from './problems.ts';
 import { jobResource } from './job-record.ts';
@@ -28,28 +28,12 @@ class ApiError extends Error {
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), 'x-amzn-requestid': randomUUID(), ...headers });
-  res.end(text);
+  sendJson(res, status, body, 'application/json', headers);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/**
- * Requests must be SigV4-signed for this region and the `mediaconvert` service. The signature
- * itself is not verified (there are no real keys here); the scope is, so a client configured
- * for another region or service is refused the way AWS refuses it.
- */
 function checkScope(req: IncomingMessage, region: string): void {
-  const auth = String(req.headers['authorization'] ?? '');
-  const m = /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(auth);
-  if (!m) throw new ApiError('ForbiddenException', 'Missing Authentication Token: requests must be signed with AWS Signature Version 4');
-  if (m[1] !== region) throw new ApiError('ForbiddenException', `Credential should be scoped to a valid region: ${m[1]} is not ${region}`);
-  if (m[2] !== 'mediaconvert') throw new ApiError('ForbiddenException', `Credential should be scoped to correct service: 'mediaconvert', not '${m[2]}'`);
+  const problem = scopeProblem(req, region, 'mediaconvert');
+  if (problem) throw new ApiError('ForbiddenException', problem);
 }
 
 export interface ApiContext {

@@ -5,7 +5,7 @@
  * name in `__type` (and `x-amzn-ErrorType`) and `Message`, so the client raises
  * BadRequestException, ConflictException, NotFoundException typed. Timestamps are epoch seconds.
  */
-import { randomUUID } from 'node:crypto';
+import { readBody, scopeProblem, sendJson } from '../aws-api-wire.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JobStore, TranscriptionJobRecord } from './job-store.ts';
 import { validateStart } from './validate-start.ts';
@@ -19,23 +19,12 @@ export class TranscribeApiError extends Error {
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': String(Buffer.byteLength(text)), 'x-amzn-requestid': randomUUID(), ...headers });
-  res.end(text);
+  sendJson(res, status, body, 'application/x-amz-json-1.1', headers);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** The signature is not verified (no real keys here); its scope is, as MediaConvert's stand-in does. */
 function checkScope(req: IncomingMessage, region: string): void {
-  const m = /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(String(req.headers['authorization'] ?? ''));
-  if (!m) throw new TranscribeApiError('AccessDeniedException', 'Missing Authentication Token: requests must be signed with AWS Signature Version 4');
-  if (m[1] !== region) throw new TranscribeApiError('AccessDeniedException', `Credential should be scoped to a valid region: ${m[1]} is not ${region}`);
-  if (m[2] !== 'transcribe') throw new TranscribeApiError('AccessDeniedException', `Credential should be scoped to correct service: 'transcribe', not '${m[2]}'`);
+  const problem = scopeProblem(req, region, 'transcribe');
+  if (problem) throw new TranscribeApiError('AccessDeniedException', problem);
 }
 
 const seconds = (d: Date | undefined) => (d ? d.getTime() / 1000 : undefined);
