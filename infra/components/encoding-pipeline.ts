@@ -121,13 +121,17 @@ export class EncodingPipeline extends pulumi.ComponentResource {
     });
 
     const triggerRole = lambdaRole('upload-trigger', pulumi
-      .all([args.lessonsTable.arn, this.queue.arn, this.mediaConvertRole.arn, args.uploads.arn])
-      .apply(([tableArn, queueArn, roleArn, uploadsArn]) => [
+      .all([args.lessonsTable.arn, this.queue.arn, this.mediaConvertRole.arn, args.uploads.arn, args.media.arn])
+      .apply(([tableArn, queueArn, roleArn, uploadsArn, mediaArn]) => [
         { Sid: 'SubmitJobs', Effect: 'Allow', Action: 'mediaconvert:CreateJob', Resource: queueArn },
         // Sidecar caption files beside an upload are listed and read before a job is submitted
         // (pipeline/aws/upload-sidecars.ts); ListBucket only under the upload prefix.
         { Sid: 'ReadSidecars', Effect: 'Allow', Action: 's3:GetObject', Resource: `${uploadsArn}/${UPLOADS_PREFIX}*` },
         { Sid: 'ListSidecars', Effect: 'Allow', Action: 's3:ListBucket', Resource: uploadsArn, Condition: { StringLike: { 's3:prefix': [`${UPLOADS_PREFIX}*`] } } },
+        // A caption file uploaded after its video is published goes into the published lesson:
+        // its master, start playlist and first fragments are read, new subtitle files and the
+        // master written (pipeline/aws/late-captions.ts). Never deletes.
+        { Sid: 'CaptionPublishedLessons', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `${mediaArn}/courses/*` },
         { Sid: 'FindEndpoint', Effect: 'Allow', Action: 'mediaconvert:DescribeEndpoints', Resource: '*' },
         passMediaConvertRole(roleArn),
         lessonsAccess(tableArn),

@@ -43,6 +43,8 @@ export interface UploadTriggerConfig {
   readonly encodeOnUpload: boolean;
   /** Also encode the optional 240p rung. Default false. */
   readonly includeOptional: boolean;
+  /** Cache-Control of master.m3u8 when a late caption file rewrites it (as CompletionHandlerConfig). Default `max-age=10`. */
+  readonly masterCacheControl: string;
   readonly endpoints: Endpoints;
 }
 
@@ -122,6 +124,7 @@ export function parseUploadTriggerConfig(raw: unknown): UploadTriggerConfig {
     mediaConvert: { role, ...(queue !== undefined ? { queue } : {}) },
     encodeOnUpload: bool(c, 'encodeOnUpload', 'config', true),
     includeOptional: bool(c, 'includeOptional', 'config', false),
+    masterCacheControl: str(c, 'masterCacheControl', 'config', 'max-age=10'),
     endpoints: endpoints(c),
   };
 }

@@ -6,7 +6,8 @@
  * a malformed file costs no encode, and its `file:line: reason` is what the lesson records.
  *
  * Not checked here: cues past the end of the video (the local duration check). The trigger sees
- * keys, not a probe; MediaConvert gets the files as they are.
+ * keys, not a probe; MediaConvert gets the files as they are. (A sidecar of a published lesson
+ * is checked against the published duration: late-captions.ts.)
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { posix } from 'node:path';
@@ -82,13 +83,14 @@ export async function loadUploadSidecars(s3: Pick<S3Client, 'send'>, bucket: str
 /**
  * Pure: a caption file that arrived on its own -> the upload it stands for, or why nothing is done.
  *
- * A sidecar that arrives after its video re-encodes the lesson with every sidecar then in the
- * folder, exactly as uploading the video again would (a new version, published when its job
- * completes; a job still running for the lesson is superseded, and its completion ignored). What
- * a course author expects from "I added the Spanish captions": they appear, without uploading
- * the video again. The cost is one more encode; uploading the captions first (or together:
- * whichever event comes last sees every file) costs none. A caption file with no video of its
- * name in the lesson yet does nothing: the video's upload will pick it up.
+ * A sidecar of a lesson already published from this video is added without a job
+ * (late-captions.ts). Otherwise, a sidecar that arrives after its video re-encodes the lesson
+ * with every sidecar then in the folder, exactly as uploading the video again would (a new
+ * version, published when its job completes; a job still running for the lesson is superseded,
+ * and its completion ignored): the simplest rule that never misses a file while an encode is in
+ * flight. The cost is one more encode; uploading the captions first (or together: whichever
+ * event comes last sees every file) costs none. A caption file with no video of its name in the
+ * lesson yet does nothing: the video's upload will pick it up.
  */
 export function sourceForCaptions(
   captionKey: string,

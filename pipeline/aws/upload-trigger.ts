@@ -14,7 +14,10 @@
  * Captions: sidecar files `<name>.<lang>.vtt|srt` beside `<name>.<ext>` are read and checked
  * before anything is submitted (upload-sidecars.ts); a malformed one marks the lesson failed
  * (`captions`, with `file:line: reason`) and submits nothing. A caption file uploaded after its
- * video re-encodes the lesson with every sidecar (sourceForCaptions says why).
+ * video was published is added to the published lesson without a job (late-captions.ts: a bad
+ * one changes nothing and is recorded in `lateCaptions*`, the lesson stays published); one that
+ * arrives while the lesson's encode is in flight re-encodes it with every sidecar
+ * (sourceForCaptions says why).
  *
  * Idempotency: S3 may deliver an event twice. The job's ClientRequestToken is derived from the
  * bucket, key and the event's sequencer (MediaConvert returns the original job for a repeated
@@ -24,22 +27,24 @@
  * The handler is thin: `planUploadEvent` (pure) decides what to do per record; `createUploadTrigger`
  * does the I/O with injected clients.
  */
-import { CreateJobCommand, type CreateJobCommandInput, type MediaConvertClient } from '@aws-sdk/client-mediaconvert';
+import { CreateJobCommand, type MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
 import { parseEncodeRequest, type EncodeRequest } from '../../edge/encode-request.ts';
 import { newVersionId } from '../encode-lesson.ts';
-import { LADDER, type Ladder } from '../ladder.ts';
+import { LADDER } from '../ladder.ts';
 import { getLesson, markFailed, prepareLesson, releaseEncodeClaim } from '../lessons.ts';
-import { toMediaConvertJob } from '../mediaconvert-job.ts';
 import type { SidecarCaption } from '../mediaconvert-job-captions.ts';
 import { CaptionError } from '../captions/caption-error.ts';
+import { handleLateSidecar } from './late-captions.ts';
+import { setSourceVersion } from './late-captions-record.ts';
 import { loadUploadSidecars, parseCaptionKey, sourceForCaptions } from './upload-sidecars.ts';
 import { objectsOf, sequencerNewer } from './upload-event.ts';
+import { jobFor } from './upload-job.ts';
 
 // The pure event parts, where the trigger's importers have always found them.
 export { decodeS3Key, sequencerNewer } from './upload-event.ts';
+export { jobFor } from './upload-job.ts';
 import { parseSourceKey } from '../sources.ts';
 import { lessonKey } from '../../tables/lessons.ts';
 import type { UploadTriggerConfig } from './config.ts';
@@ -104,55 +109,24 @@ export function planUploadEvent(event: unknown, config: Pick<UploadTriggerConfig
   return { actions, skipped };
 }
 
-/** Pure: the CreateJob input for an action (the ladder's job + attempt, source and trigger in user metadata). */
-export function jobFor(
-  action: UploadAction,
-  config: Pick<UploadTriggerConfig, 'mediaBucket' | 'mediaConvert' | 'includeOptional'>,
-  version: string,
-  ladder: Ladder = LADDER,
-  captions: readonly SidecarCaption[] = [],
-): CreateJobCommandInput {
-  const job = toMediaConvertJob(
-    ladder,
-    {
-      fileInput: `s3://${action.bucket}/${action.key}`,
-      courseId: action.courseId,
-      lessonId: action.lessonId,
-      includeOptional: config.includeOptional,
-      ...(captions.length > 0 && { captions }),
-    },
-    {
-      destination: `s3://${config.mediaBucket}/courses/${action.courseId}/${action.lessonId}/${version}/`,
-      version,
-      role: config.mediaConvert.role,
-      ...(config.mediaConvert.queue !== undefined ? { queue: config.mediaConvert.queue } : {}),
-    },
-  );
-  const token = createHash('sha256')
-    .update(`${action.bucket}\n${action.captionKey ?? action.key}\n${action.sequencer ?? `on-demand:${version}`}`)
-    .digest('hex')
-    .slice(0, 64);
-  return {
-    ...job,
-    ClientRequestToken: token,
-    UserMetadata: { ...job.UserMetadata, attempt: '1', sourceKey: action.key.slice(0, 256), trigger: action.captionKey !== undefined ? 'captions' : action.kind },
-  };
-}
-
 export interface UploadTriggerDeps {
   readonly mediaConvert: Pick<MediaConvertClient, 'send'>;
   readonly dynamo: DynamoDBClient;
-  /** Reads the uploads bucket: the sidecar caption files beside a video. */
+  /** Reads the uploads bucket (sidecar caption files) and the media bucket (published lessons that get late captions). */
   readonly s3: Pick<S3Client, 'send'>;
   readonly newVersion?: () => string;
+  /** Revision names of late caption files (captions/publish.ts newCaptionRevision). */
+  readonly newRevision?: () => string;
   readonly log?: (entry: Record<string, unknown>) => void;
 }
 
 export interface UploadTriggerResult {
   readonly submitted: { courseId: string; lessonId: string; jobId: string; version: string }[];
   readonly registered: { courseId: string; lessonId: string; sourceKey: string }[];
-  /** Lessons whose caption files were refused: marked failed, nothing submitted. */
+  /** Lessons whose caption files were refused: nothing submitted; marked failed, unless published (then recorded in `lateCaptions*`). */
   readonly refused: { courseId: string; lessonId: string; message: string }[];
+  /** Late caption files published on the published lesson, no job submitted. */
+  readonly captioned: { courseId: string; lessonId: string; language: string; uri: string; cues: number }[];
   readonly skipped: Skipped[];
 }
 
@@ -161,12 +135,21 @@ export function createUploadTrigger(config: UploadTriggerConfig, deps: UploadTri
   const newVersion = deps.newVersion ?? (() => newVersionId());
   const table = config.lessonsTable;
 
-  async function recordUpload(action: UploadAction, jobId: string | undefined): Promise<void> {
+  /**
+   * After a submit: the job, and the version it writes for the source (late-captions.ts tells
+   * by it that a published version is this source's).
+   */
+  async function recordUpload(action: UploadAction, job: { jobId: string; version: string } | undefined): Promise<void> {
     // A caption file's sequencer is not comparable with the video's: never recorded.
     const sequencer = action.captionKey === undefined ? action.sequencer : undefined;
-    if (sequencer === undefined && jobId === undefined) return;
+    const jobId = job?.jobId;
+    if (sequencer === undefined && job === undefined) return;
     const sets: string[] = [];
     const values: Record<string, { S: string }> = {};
+    if (job !== undefined) {
+      sets.push('sourceVersion = :v');
+      values[':v'] = { S: job.version };
+    }
     if (sequencer !== undefined) {
       sets.push('uploadSequencer = :q');
       values[':q'] = { S: sequencer };
@@ -208,15 +191,27 @@ export function createUploadTrigger(config: UploadTriggerConfig, deps: UploadTri
 
   return async (event) => {
     const { actions, skipped } = planUploadEvent(event, config);
-    const out: UploadTriggerResult = { submitted: [], registered: [], refused: [], skipped: [...skipped] };
+    const out: UploadTriggerResult = { submitted: [], registered: [], refused: [], captioned: [], skipped: [...skipped] };
     for (const s of skipped) log({ msg: 'upload skipped', ...s });
     for (const planned of actions) {
       let action = planned;
       if (planned.kind === 'captions') {
-        const source = sourceForCaptions(planned.key, await getLesson(deps.dynamo, table, planned.courseId, planned.lessonId));
+        const record = await getLesson(deps.dynamo, table, planned.courseId, planned.lessonId);
+        const source = sourceForCaptions(planned.key, record);
         if ('skip' in source) {
           out.skipped.push({ key: planned.key, reason: source.skip });
           log({ msg: 'upload skipped', key: planned.key, reason: source.skip });
+          continue;
+        }
+        const late = await handleLateSidecar(
+          { ...config, lessonsTable: table },
+          { s3: deps.s3, dynamo: deps.dynamo, log, ...(deps.newRevision && { newRevision: deps.newRevision }) },
+          record,
+          { courseId: planned.courseId, lessonId: planned.lessonId, sourceKey: source.sourceKey, captionKey: planned.key },
+        );
+        if (late) {
+          if (late.kind === 'captioned') out.captioned.push({ courseId: late.courseId, lessonId: late.lessonId, language: late.language, uri: late.uri, cues: late.cues });
+          else out.refused.push({ courseId: late.courseId, lessonId: late.lessonId, message: late.message });
           continue;
         }
         const { sequencer, ...rest } = planned;
@@ -235,6 +230,7 @@ export function createUploadTrigger(config: UploadTriggerConfig, deps: UploadTri
       }
       if (action.kind === 'register') {
         await prepareLesson(deps.dynamo, table, { courseId: action.courseId, lessonId: action.lessonId, status: 'pending', sourceKey: action.key });
+        await setSourceVersion(deps.dynamo, table, action.courseId, action.lessonId, null); // no version is this source's yet
         // Checked now, while the author is at it, and again when the encode is asked for.
         if ((await captionsOrFail(action, out)) === null) continue;
         await recordUpload(action, undefined);
@@ -244,6 +240,7 @@ export function createUploadTrigger(config: UploadTriggerConfig, deps: UploadTri
       }
       if (action.kind === 'encode') {
         await prepareLesson(deps.dynamo, table, { courseId: action.courseId, lessonId: action.lessonId, status: 'encoding', sourceKey: action.key });
+        await setSourceVersion(deps.dynamo, table, action.courseId, action.lessonId, null); // no version is this source's yet
       }
       // After prepareLesson (sourceKey set): a caption file landing after this listing finds
       // the video in the record and re-submits, so none is ever missed.
@@ -257,15 +254,17 @@ export function createUploadTrigger(config: UploadTriggerConfig, deps: UploadTri
           await deps.dynamo.send(new UpdateItemCommand({
             TableName: table,
             Key: lessonKey(action.courseId, action.lessonId),
-            UpdateExpression: 'SET #s = :encoding, jobId = :j',
+            UpdateExpression: 'SET #s = :encoding, jobId = :j, sourceVersion = :v',
             ConditionExpression: '#s IN (:pending, :encoding)',
             ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: { ':encoding': { S: 'encoding' }, ':pending': { S: 'pending' }, ':j': { S: jobId } },
-          })).catch((error: unknown) => {
+            ExpressionAttributeValues: { ':encoding': { S: 'encoding' }, ':pending': { S: 'pending' }, ':j': { S: jobId }, ':v': { S: version } },
+          })).catch(async (error: unknown) => {
             if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+            // The job's version, without the job id: the completion handler has settled it.
+            await setSourceVersion(deps.dynamo, table, action.courseId, action.lessonId, version);
           });
         } else {
-          await recordUpload(action, jobId);
+          await recordUpload(action, { jobId, version });
         }
         out.submitted.push({ courseId: action.courseId, lessonId: action.lessonId, jobId, version });
         log({ msg: 'job submitted', ...where, jobId, version, trigger: action.kind, ...(action.captionKey !== undefined ? { captionKey: action.captionKey } : {}) });
