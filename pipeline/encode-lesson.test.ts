@@ -150,13 +150,13 @@ describe('encodeLesson: a real encode of a 6 s clip', () => {
     }
   });
 
-  it('cuts 4 s fMP4 segments that add up to the source duration, in every rendition', async () => {
+  it('cuts 2 s fMP4 segments (one GOP each) that add up to the source duration, in every rendition', async () => {
     for (const name of ['240p', '144p']) {
       const text = await readFile(join(lessonDir('lesson-1'), result.version, name, 'index.m3u8'), 'utf8');
       const details = M3U8Parser.parseLevelPlaylist(text, 'http://y/', 0, PlaylistLevelType.MAIN, 0, null);
       expect(details.live).toBe(false);
-      expect(details.targetduration).toBe(4);
-      expect(details.fragments.map((f) => Number(f.duration.toFixed(3)))).toEqual([4, 2]);
+      expect(details.targetduration).toBe(2);
+      expect(details.fragments.map((f) => Number(f.duration.toFixed(3)))).toEqual([2, 2, 2]);
       expect(details.totalduration).toBeCloseTo(6, 2);
       expect(details.fragments[0]!.initSegment?.relurl).toMatch(/^init.*\.mp4$/);
       expect(details.fragments.every((f) => f.relurl!.endsWith('.m4s'))).toBe(true);
@@ -377,7 +377,7 @@ describe('encodeLesson: awkward sources and bad input', () => {
     const master = await readFile(masterPath('phone'), 'utf8');
     expect(master).toMatch(/RESOLUTION=180x320,FRAME-RATE=30\.000,CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2"/);
     const details = M3U8Parser.parseLevelPlaylist(await readFile(playlist, 'utf8'), 'http://y/', 0, PlaylistLevelType.MAIN, 0, null);
-    expect(details.fragments.map((f) => Number(f.duration.toFixed(2)))).toEqual([4]);
+    expect(details.fragments.map((f) => Number(f.duration.toFixed(2)))).toEqual([2, 2]);
   });
 
   it('explains a missing input file', async () => {

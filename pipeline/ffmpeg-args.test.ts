@@ -57,10 +57,10 @@ describe('toFfmpegArgs', () => {
     expect(after(args, '-ac:a:0')).toBe('2');
   });
 
-  it('writes HLS with fMP4 segments of 4 s, a VOD playlist per rendition and a master', () => {
+  it('writes HLS with fMP4 segments of 2 s (one GOP), a VOD playlist per rendition and a master', () => {
     expect(after(args, '-f')).toBe('hls');
     expect(after(args, '-hls_segment_type')).toBe('fmp4');
-    expect(after(args, '-hls_time')).toBe('4');
+    expect(after(args, '-hls_time')).toBe('2');
     expect(after(args, '-hls_playlist_type')).toBe('vod');
     expect(after(args, '-hls_segment_filename')).toBe('/data/staging/v1/%v/seg-%05d.m4s');
     expect(after(args, '-master_pl_name')).toBe('ffmpeg-master.m3u8');

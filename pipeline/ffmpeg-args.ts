@@ -17,7 +17,7 @@
  *
  * Keyframes: `fps` before `split` means every rendition encodes the very same frames;
  * `-force_key_frames expr:gte(t,n_forced*GOP)` + `-g`/`-keyint_min` of one GOP + `-sc_threshold 0`
- * put IDR frames on the same timestamps in every rendition, and the HLS muxer cuts 4 s segments
+ * put IDR frames on the same timestamps in every rendition, and the HLS muxer cuts 2 s segments (one GOP)
  * on them: segments are aligned across renditions and each starts with a keyframe.
  */
 import { join } from 'node:path';

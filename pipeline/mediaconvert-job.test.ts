@@ -35,11 +35,11 @@ describe('toMediaConvertJob', () => {
     expect(inp.AudioSelectors).toEqual({ 'Audio Selector 1': { DefaultSelection: 'DEFAULT' } });
   });
 
-  it('packages a CMAF group with an HLS manifest, 4 s fMP4 segments cut on GOP boundaries', () => {
+  it('packages a CMAF group with an HLS manifest, 2 s fMP4 segments (one GOP each) cut on GOP boundaries', () => {
     expect(abr.OutputGroupSettings!.Type).toBe('CMAF_GROUP_SETTINGS');
     expect(cmaf).toMatchObject({
       Destination: 's3://lectern-media/courses/demo/lesson-1/v0mwqb2tm6-76c6/index',
-      SegmentLength: 4,
+      SegmentLength: 2,
       SegmentLengthControl: 'GOP_MULTIPLE',
       FragmentLength: 2,
       SegmentControl: 'SEGMENTED_FILES',

@@ -20,8 +20,8 @@
  * rendition names in the output come from MediaConvert; the completion handler reads them from
  * the job's output details rather than assuming them.
  *
- * Packaging: a CMAF output group writing only the HLS manifest: fMP4 segments of 4 s
- * (SegmentLengthControl GOP_MULTIPLE: cut on GOP boundaries, 2 GOPs each), fragments of one GOP
+ * Packaging: a CMAF output group writing only the HLS manifest: fMP4 segments of 2 s
+ * (SegmentLengthControl GOP_MULTIPLE: cut on GOP boundaries, one GOP each), fragments of one GOP
  * (2 s, closed, fixed cadence, scene-change keyframes off, so keyframes align across
  * renditions), RFC 6381 codec strings. CMAF keeps audio in its own rendition group (the local
  * encoder muxes it into each rendition); players handle both. The job writes into a fresh

@@ -1,3 +1,4 @@
+import { PLAYER_DEFAULTS } from '../player/src/defaults.ts';
 import { describe, expect, it } from 'vitest';
 import { source, type SourceKnobs } from './fixtures.ts';
 import { h264LevelFor, LADDER, validateLadder } from './ladder.ts';
@@ -21,9 +22,14 @@ function expectNeverUpscaled(k: SourceKnobs) {
 describe('the ladder', () => {
   it('is valid data: sorted, even, segments a whole number of GOPs', () => {
     expect(() => validateLadder(LADDER)).not.toThrow();
-    expect(LADDER.segmentSeconds).toBe(4);
+    expect(LADDER.segmentSeconds).toBe(2);
     expect(LADDER.gopSeconds).toBe(2);
     expect(LADDER.rungs.map((r) => r.name)).toEqual(['1080p', '720p', '480p', '360p', '240p']);
+  });
+
+  it('cuts segments as long as the player assumes when it picks its start level', () => {
+    expect(PLAYER_DEFAULTS.segmentSeconds).toBe(LADDER.segmentSeconds);
+    expect(PLAYER_DEFAULTS.keyframeInterval).toBe(LADDER.gopSeconds);
   });
 
   it('gives lectures lower caps than camera footage on every rung, a CRF no lower, and the slower preset', () => {

@@ -9,7 +9,7 @@
  *
  * Encoders:
  * - lectern: encodeLesson (one ffmpeg: decode once, split, every rendition + poster + sprites,
- *   capped CRF, fMP4, 4 s segments), content kind detected from the source as in production;
+ *   capped CRF, fMP4, 2 s segments), content kind detected from the source as in production;
  * - seed 001: the command in ../shared/seeds/001 (`split` + `scale`, separate outputs, each
  *   `-f hls -hls_time 6 -hls_playlist_type vod`, ffmpeg's defaults: libx264 preset medium
  *   CRF 23, AAC), extended to the same renditions as ours for that input.

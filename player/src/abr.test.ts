@@ -25,14 +25,17 @@ describe('start level', () => {
   });
 
   it('picks the highest variant whose first segment downloads within the start budget and whose peak fits 80 % of the estimate', () => {
-    // 4 s segments, 0.15 s budget: peak at most 3.75 % of the estimate.
+    // The pipeline's 2 s segments, 0.15 s budget: peak at most 7.5 % of the estimate.
     expect(chooseStartVariant(ladder, { bps: 10_000_000, source: 'measured' }).variant.height).toBe(360);
-    expect(chooseStartVariant(ladder, { bps: 24_000_000, source: 'measured' }).variant.height).toBe(480);
-    expect(chooseStartVariant(ladder, { bps: 23_999_000, source: 'measured' }).variant.height).toBe(360);
-    expect(chooseStartVariant(ladder, { bps: 50_000_000, source: 'measured' }).variant.height).toBe(720);
-    expect(chooseStartVariant(ladder, { bps: 80_000_000, source: 'measured' }).variant.height).toBe(1080);
+    expect(chooseStartVariant(ladder, { bps: 12_000_000, source: 'measured' }).variant.height).toBe(480);
+    expect(chooseStartVariant(ladder, { bps: 11_999_000, source: 'measured' }).variant.height).toBe(360);
+    expect(chooseStartVariant(ladder, { bps: 22_000_000, source: 'measured' }).variant.height).toBe(720);
+    expect(chooseStartVariant(ladder, { bps: 35_000_000, source: 'measured' }).variant.height).toBe(1080);
+    // Segments twice as long take twice the link for the same start.
+    expect(chooseStartVariant(ladder, { bps: 24_000_000, source: 'measured' }, Infinity, { segmentSeconds: 4 }).variant.height).toBe(480);
+    expect(chooseStartVariant(ladder, { bps: 23_999_000, source: 'measured' }, Infinity, { segmentSeconds: 4 }).variant.height).toBe(360);
     // A longer budget starts higher on the same link.
-    expect(chooseStartVariant(ladder, { bps: 10_000_000, source: 'measured' }, Infinity, { budgetSeconds: 0.4 }).variant.height).toBe(480);
+    expect(chooseStartVariant(ladder, { bps: 10_000_000, source: 'measured' }, Infinity, { budgetSeconds: 0.4 }).variant.height).toBe(720);
     // Without the start budget only sustainability counts.
     expect(chooseStartVariant(ladder, { bps: 1_600_000, source: 'measured' }, Infinity, { budgetSeconds: Infinity }).variant.height).toBe(480);
     expect(chooseStartVariant(ladder, { bps: 2_100_000, source: 'measured' }, Infinity, { budgetSeconds: Infinity }).variant.height).toBe(720);

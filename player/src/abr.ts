@@ -2,6 +2,7 @@
  * The start level: chosen before hls.js has loaded, from the best bandwidth figure at hand, so
  * the first segment fetched is the one that plays.
  */
+import { PLAYER_DEFAULTS } from './defaults.ts';
 import type { Variant } from './m3u8.ts';
 
 const STORE_KEY = 'lectern:bandwidth';
@@ -118,7 +119,7 @@ export function chooseStartVariant(
 ): StartChoice {
   if (variants.length === 0) throw new Error('no variants');
   const safety = options.safety ?? 0.8;
-  const segmentSeconds = options.segmentSeconds ?? 4;
+  const segmentSeconds = options.segmentSeconds ?? PLAYER_DEFAULTS.segmentSeconds;
   const budget = options.budgetSeconds ?? FIRST_SEGMENT_BUDGET_SECONDS;
   const heights = variants.map((v) => v.height ?? 0).sort((a, b) => a - b);
   const cap = heights.find((h) => h >= playerPixelHeight) ?? heights[heights.length - 1] ?? Infinity;

@@ -8,8 +8,8 @@
 export const PLAYER_DEFAULTS = {
   /** Seconds between keyframes (the pipeline's GOP) when the `keyframe-interval` attribute is absent. */
   keyframeInterval: 2,
-  /** The pipeline's segment duration (the start level's first segment must download fast). */
-  segmentSeconds: 4,
+  /** The pipeline's segment duration, pipeline/ladder.ts (the start level's first segment must download fast). */
+  segmentSeconds: 2,
   /** Buffer for VOD: a lecture is watched in order and seeks are cheap. */
   buffer: {
     /** Seconds buffered ahead in steady state. */

@@ -1,6 +1,6 @@
 /**
  * Issue 13's done-when, in Chromium: a lesson encoded with `--captions en=<WebVTT>
- * --captions es=<SRT>` (the pipeline's own parser and segmenter, cut on 4 s segments) plays
+ * --captions es=<SRT>` (the pipeline's own parser and segmenter, cut on 2 s segments) plays
  * with both tracks in the captions menu, the right cue on screen at the right time (the
  * showing track's active cues: what the browser draws), en -> es switching the text, a cue
  * that spans a segment boundary shown once, the student's language remembered for the next
@@ -105,7 +105,7 @@ describe('captions in Chromium', () => {
     await player(page).getByRole('button', { name: 'Play' }).first().click();
     await seekTo(page, 1.5);
     await expect.poll(() => cuesOnScreen(page)).toEqual(['Welcome to the lesson.']);
-    // 4.0 s is the first segment boundary: the cue is in both WebVTT segments, on screen once.
+    // 4.0 s is a segment boundary: the cue is in both WebVTT segments, on screen once.
     await seekTo(page, 4.5);
     await expect.poll(() => cuesOnScreen(page)).toEqual(['This line crosses a segment boundary.']);
     await seekTo(page, 6.7);

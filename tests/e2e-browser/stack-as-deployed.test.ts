@@ -30,7 +30,7 @@ let embedOrigin: string;
 let crossSiteOrigin: string;
 const contexts: BrowserContext[] = [];
 const LESSON_SECONDS = 12;
-/** Sidecars of the captioned upload (6 s clip, 4 s segments): a gap at 2.5-3.5 s, a cue across the boundary. */
+/** Sidecars of the captioned upload (6 s clip, 2 s segments): a gap at 2.5-3.5 s, a cue across the boundary. */
 const EN_VTT = 'WEBVTT\n\n00:00.500 --> 00:02.500\nHello from the uploads bucket.\n\n00:03.500 --> 00:05.000\nAcross the segment boundary.\n';
 const ES_SRT = '1\n00:00:00,500 --> 00:00:02,500\nHola desde el bucket de subidas.\n\n2\n00:00:03,500 --> 00:00:05,000\nA través del límite del segmento.\n';
 
