@@ -34,6 +34,11 @@ export interface SidecarCaption {
   readonly name: string;
   /** `s3://bucket/key` of the .vtt or .srt file. */
   readonly sourceFile: string;
+  /**
+   * The cue that starts last (its timing line and start): the upload trigger cannot probe the
+   * video, so the completion handler checks it against the encoded duration (caption-cue-check.ts).
+   */
+  readonly latestCue?: { readonly line: number; readonly startMs: number };
 }
 
 const SOURCE_TYPE: Readonly<Record<string, CaptionSourceType>> = { '.vtt': 'WEBVTT', '.srt': 'SRT' };

@@ -3,6 +3,7 @@
  * change, what the KeyValueStore needs, whether an ERROR is retried and how it is recorded.
  * The I/O is completion-handler.ts; the master rewrite completion-rewrite.ts.
  */
+import { LATEST_CUES_KEY, parseLatestCues, type LatestCue } from './caption-cue-check.ts';
 import { isVersionName } from '../../edge/lesson-versions.ts';
 import { isCourseId, isLessonId } from '../../edge/course-id.ts';
 import type { CompletionHandlerConfig } from './config.ts';
@@ -26,6 +27,8 @@ export interface JobStateChange {
   readonly errorCode?: number;
   readonly errorMessage?: string;
   readonly outputGroups: readonly OutputGroupDetail[];
+  /** Each caption sidecar's latest-starting cue, from the upload trigger (caption-cue-check.ts). */
+  readonly latestCues: readonly LatestCue[];
 }
 
 
@@ -64,6 +67,7 @@ export function parseJobStateChange(event: unknown): JobStateChange | null {
     ...(typeof d.errorCode === 'number' ? { errorCode: d.errorCode } : {}),
     ...(typeof d.errorMessage === 'string' ? { errorMessage: d.errorMessage } : {}),
     outputGroups: groups,
+    latestCues: parseLatestCues(meta[LATEST_CUES_KEY]),
   };
 }
 

@@ -6,7 +6,8 @@
  *   2. rewrite it for the lesson folder (every URI prefixed with the version, checked to be a
  *      safe relative URI), start variant (best rendition of at most 480 lines) first, subtitle
  *      renditions as the local publisher writes them;
- *   3. check every playlist it names exists (HeadObject);
+ *   3. check every playlist it names exists (HeadObject), and that no caption sidecar's cue
+ *      starts after the encoded end (caption-cue-check.ts: refused as `captions`, as locally);
  *   4. write `courses/<c>/<l>/master.m3u8` LAST: before this, nothing new is playable, and
  *      players of the previous version keep their (immutable) segments;
  *   5. update the lesson record (status, duration, renditions, manifest/poster/thumbnail keys);
@@ -51,6 +52,8 @@ import { PublishError, rewriteMasterPlaylist } from './completion-rewrite.ts';
 import type { LessonErrorKind } from '../errors.ts';
 import type { TranscribeClient } from '@aws-sdk/client-transcribe';
 import { startAutoCaptions } from './auto-captions.ts';
+import { checkLatestCues } from './caption-cue-check.ts';
+import { CaptionError } from '../captions/caption-error.ts';
 
 // The pure parts, where the handler's importers have always found them.
 export { DETAIL_TYPE, errorKindFor, kvsChanges, parseJobStateChange, parseS3Url, shouldRetry, type JobStateChange, type OutputGroupDetail } from './completion-event.ts';
@@ -139,6 +142,8 @@ export function createCompletionHandler(config: CompletionHandlerConfig, deps: C
       });
     }
     const durationMs = Math.max(0, ...change.outputGroups.flatMap((g) => g.outputs.map((o) => o.durationInMs ?? 0)));
+    // Before anything names the version: a caption cue after the end refuses the lesson, as locally.
+    if (durationMs > 0) checkLatestCues(change.latestCues, durationMs / 1000);
 
     // The edge serves only the versions the KeyValueStore lists: list this one before a master
     // names it (a store that is not configured serves nothing under /courses/ anyway).
@@ -222,6 +227,7 @@ export function createCompletionHandler(config: CompletionHandlerConfig, deps: C
         return await publish(change);
       } catch (error) {
         if (error instanceof PublishError) return fail(change, error.message, 'publish');
+        if (error instanceof CaptionError) return fail(change, error.message, 'captions');
         throw error; // S3/DynamoDB trouble: let Lambda retry the event
       }
     }

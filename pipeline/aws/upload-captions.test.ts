@@ -336,6 +336,24 @@ describe('a sidecar of a video that is not the published one', () => {
   });
 });
 
+describe('a video uploaded with a sidecar whose last cue starts after the video ends', () => {
+  it('is encoded but not published: the completion handler refuses it with the file and line, as lectern encode does', async () => {
+    const video = join(h.dir, 'short.mp4');
+    await makeSource(video, 2);
+    const late = 'WEBVTT\n\n00:00:00.500 --> 00:00:01.500\nIn time\n\n00:00:04.000 --> 00:00:05.000\nAfter the end\n';
+    const results = await upload('lesson-9', { 'short.en.vtt': late, 'short.mp4': await readFile(video) });
+    const jobId = results.at(-1)!.submitted[0]!.jobId;
+    const outcome = await complete(jobId);
+    expect(outcome).toMatchObject({ outcome: 'failed' });
+    expect(await getLesson(db.dynamo, db.lessonsTable, COURSE, 'lesson-9')).toMatchObject({
+      status: 'failed',
+      errorKind: 'captions',
+      error: expect.stringMatching(/^short\.en\.vtt:6: the cue starts at 00:00:04\.000, after the lesson ends/),
+    });
+    expect((await h.keys(MEDIA)).filter((k) => k === `courses/${COURSE}/lesson-9/master.m3u8`)).toEqual([]);
+  });
+});
+
 describe('a video uploaded with a malformed sidecar', () => {
   it('publishes nothing: the lesson is failed with the file and line, and no job is created', async () => {
     const jobsBefore = h.standIn.jobs().length;

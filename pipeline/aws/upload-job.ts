@@ -1,14 +1,15 @@
 /**
  * The MediaConvert job of an upload, pure: toMediaConvertJob's job for the action's source and
  * version, with a ClientRequestToken from the bucket, key and S3 sequencer (a repeated event
- * gets the original job back) and the attempt, source and trigger in user metadata (the
- * completion handler reads them back). upload-trigger.ts submits it.
+ * gets the original job back) and the attempt, source, trigger and the sidecars' latest cues in
+ * user metadata (the completion handler reads them back). upload-trigger.ts submits it.
  */
 import type { CreateJobCommandInput } from '@aws-sdk/client-mediaconvert';
 import { createHash } from 'node:crypto';
 import { LADDER, type Ladder } from '../ladder.ts';
 import { toMediaConvertJob } from '../mediaconvert-job.ts';
 import type { SidecarCaption } from '../mediaconvert-job-captions.ts';
+import { latestCuesMetadata } from './caption-cue-check.ts';
 import type { UploadTriggerConfig } from './config.ts';
 import type { UploadAction } from './upload-trigger.ts';
 
@@ -43,6 +44,12 @@ export function jobFor(
   return {
     ...job,
     ClientRequestToken: token,
-    UserMetadata: { ...job.UserMetadata, attempt: '1', sourceKey: action.key.slice(0, 256), trigger: action.captionKey !== undefined ? 'captions' : action.kind },
+    UserMetadata: {
+      ...job.UserMetadata,
+      attempt: '1',
+      sourceKey: action.key.slice(0, 256),
+      trigger: action.captionKey !== undefined ? 'captions' : action.kind,
+      ...latestCuesMetadata(captions),
+    },
   };
 }

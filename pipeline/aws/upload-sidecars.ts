@@ -74,8 +74,14 @@ export async function loadUploadSidecars(s3: Pick<S3Client, 'send'>, bucket: str
     const result = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: source.path }));
     const bytes = (await result.Body?.transformToByteArray()) ?? new Uint8Array();
     // Errors name the file as the author named it, not the whole key.
-    parseCaptionBytes(bytes, posix.basename(source.path));
-    out.push({ language: source.language, name: languageName(source.language), sourceFile: `s3://${bucket}/${source.path}` });
+    const track = parseCaptionBytes(bytes, posix.basename(source.path));
+    const latest = track.cues.reduce<(typeof track.cues)[number] | undefined>((a, c) => (a === undefined || c.startMs > a.startMs ? c : a), undefined);
+    out.push({
+      language: source.language,
+      name: languageName(source.language),
+      sourceFile: `s3://${bucket}/${source.path}`,
+      ...(latest !== undefined && { latestCue: { line: latest.line, startMs: latest.startMs } }),
+    });
   }
   return out;
 }
