@@ -5,6 +5,7 @@
  * program's EventBridge rule to the deployed transcribe handler, which publishes the
  * machine-generated rendition. The stand-in is told what is said (it recognises no speech).
  */
+import { synthesizeTestClip } from '../../pipeline/test-clip.ts';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -13,7 +14,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { resolveFfmpegTools } from '../../pipeline/ffmpeg-path.ts';
 import { subtitleTracksOf } from '../../pipeline/hls/index.ts';
-import { runProcess } from '../../pipeline/run.ts';
 import { dynamoClient } from '../../tables/client.ts';
 import { lessonKey } from '../../tables/lessons.ts';
 import { DEFAULT_TABLE_PREFIX, TABLES, tableName } from '../../tables/schema.ts';
@@ -33,13 +33,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'lectern-autocap-'));
   const clip = join(work, 'clip.mp4');
   const { ffmpeg } = await resolveFfmpegTools();
-  const made = await runProcess(ffmpeg, [
-    '-hide_banner', '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=2',
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=2',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip,
-  ]);
-  expect(made.code, made.stderr).toBe(0);
+  await synthesizeTestClip(ffmpeg, clip, { size: '640x360', rate: 25, seconds: 2 });
   const s3 = new S3Client({ region: 'us-east-1', endpoint: system.standIns.endpoints.S3, forcePathStyle: true, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   await s3.send(new PutObjectCommand({ Bucket: system.buckets.uploads, Key: KEY, Body: await readFile(clip), ContentType: 'video/mp4' }));
   s3.destroy();

@@ -6,13 +6,13 @@
  * then 200 with the published keys, and the media plays with a session. Encodes are tiny (2 s,
  * 640x360: MediaConvert's Automated ABR has no rendition below a 360p source's size to offer).
  */
+import { synthesizeTestClip } from '../../pipeline/test-clip.ts';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { resolveFfmpegTools } from '../../pipeline/ffmpeg-path.ts';
-import { runProcess } from '../../pipeline/run.ts';
 import { startTestSystem, type TestSystem } from '../support/local-system.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -50,13 +50,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'lectern-ondemand-'));
   clip = join(work, 'clip.mp4');
   const { ffmpeg } = await resolveFfmpegTools();
-  const made = await runProcess(ffmpeg, [
-    '-hide_banner', '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=2',
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=2',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip,
-  ]);
-  expect(made.code, made.stderr).toBe(0);
+  await synthesizeTestClip(ffmpeg, clip, { size: '640x360', rate: 25, seconds: 2 });
 });
 
 afterAll(async () => {
