@@ -25,16 +25,15 @@ import { posix } from 'node:path';
 import { contentTypeFor } from '../../edge/media-types.ts';
 import type { LessonRecord } from '../../tables/lessons.ts';
 import { lessonKeyPrefix } from '../encode-lesson.ts';
-import { parseMediaPlaylist, subtitleTracksOf, withSubtitles, type SubtitleTrack } from '../hls/index.ts';
+import { subtitleTracksOf, withSubtitles, type SubtitleTrack } from '../hls/index.ts';
 import { CaptionError } from '../captions/caption-error.ts';
 import { checkAgainstDuration } from '../captions/duration-check.ts';
 import { languageName } from '../captions/language.ts';
 import { parseCaptionBytes } from '../captions/load.ts';
 import { newCaptionRevision } from '../captions/publish.ts';
-import { publishedMasterOf } from '../captions/published-master.ts';
+import { publishedMasterOf, publishedTimeline, TimelineError, type PublishedTimeline } from '../captions/published-master.ts';
 import { mergeSubtitleTracks, SUBS_FOLDER, subtitleRenditionFiles } from '../captions/rendition-files.ts';
 import { findSidecars } from '../captions/sidecars.ts';
-import { mpegTsOfFragments } from '../captions/timestamp-map.ts';
 import { claimCaptionsLease, recordLateCaptions, releaseCaptionsLease, sourceVersionOf } from './late-captions-record.ts';
 import { isMachineGenerated } from './transcribe-job.ts';
 import { MAX_CAPTION_BYTES } from './upload-sidecars.ts';
@@ -106,18 +105,14 @@ export async function publishLateCaptions(place: LateCaptionsPlace, s3: Pick<S3C
   if (!published || published.version !== input.version) {
     return { outcome: 'not publishable', reason: `master.m3u8 serves ${published?.version ?? 'no single version'}, the record ${input.version}` };
   }
-  const playlistKey = `${lessonPrefix}/${published.startPlaylist}`;
-  const playlist = parseMediaPlaylist(new TextDecoder().decode(await read(playlistKey)));
-  const first = playlist.segments[0];
-  if (!playlist.mapUri || !first) return { outcome: 'not publishable', reason: `${playlistKey}: no init segment or no segments to align captions to` };
-  const folder = posix.dirname(playlistKey);
-  let mpegTs: number;
+  let timeline: PublishedTimeline;
   try {
-    mpegTs = mpegTsOfFragments(await read(posix.join(folder, playlist.mapUri)), await read(posix.join(folder, first.uri)), posix.join(folder, first.uri));
+    timeline = await publishedTimeline(read, `${lessonPrefix}/${published.startPlaylist}`);
   } catch (error) {
-    return { outcome: 'not publishable', reason: (error as Error).message };
+    if (error instanceof TimelineError) return { outcome: 'not publishable', reason: error.message };
+    throw error;
   }
-  const durationSeconds = playlist.segments.reduce((s, x) => s + x.duration, 0);
+  const { playlist, mpegTs, durationSeconds } = timeline;
   const track = checkAgainstDuration(parsed, durationSeconds);
 
   // Checked; from here on only new names are written, and the master last.

@@ -21,13 +21,12 @@ import { GetTranscriptionJobCommand, type TranscribeClient } from '@aws-sdk/clie
 import { posix } from 'node:path';
 import { contentTypeFor } from '../../edge/media-types.ts';
 import { lessonKeyPrefix } from '../encode-lesson.ts';
-import { parseMediaPlaylist, subtitleTracksOf, withSubtitles } from '../hls/index.ts';
+import { subtitleTracksOf, withSubtitles } from '../hls/index.ts';
 import { checkAgainstDuration } from '../captions/duration-check.ts';
 import { parseCaptionBytes } from '../captions/load.ts';
 import { newCaptionRevision } from '../captions/publish.ts';
-import { publishedMasterOf } from '../captions/published-master.ts';
+import { publishedMasterOf, publishedTimeline, TimelineError, type PublishedTimeline } from '../captions/published-master.ts';
 import { mergeSubtitleTracks, SUBS_FOLDER, subtitleRenditionFiles } from '../captions/rendition-files.ts';
-import { mpegTsOfFragments } from '../captions/timestamp-map.ts';
 import { recordAutoCaptions } from './auto-captions-record.ts';
 import type { TranscribeHandlerConfig } from './config.ts';
 import {
@@ -89,19 +88,14 @@ export function createTranscribeHandler(config: TranscribeHandlerConfig, deps: T
     const human = humanTrackFor(existing, language);
     if (human) return { outcome: 'skipped', reason: `the lesson has human ${human.language} captions` };
 
-    const playlistKey = `${lessonPrefix}/${published.startPlaylist}`;
-    const playlist = parseMediaPlaylist(new TextDecoder().decode(await read(playlistKey)));
-    const first = playlist.segments[0];
-    if (!playlist.mapUri || !first) throw new CaptionsRefused(`${playlistKey}: no init segment or no segments to align captions to`);
-    const folder = posix.dirname(playlistKey);
-    const [init, segment] = [await read(posix.join(folder, playlist.mapUri)), await read(posix.join(folder, first.uri))];
-    let mpegTs: number;
+    let timeline: PublishedTimeline;
     try {
-      mpegTs = mpegTsOfFragments(init, segment, posix.join(folder, first.uri));
+      timeline = await publishedTimeline(read, `${lessonPrefix}/${published.startPlaylist}`);
     } catch (error) {
-      throw new CaptionsRefused((error as Error).message);
+      if (error instanceof TimelineError) throw new CaptionsRefused(error.message);
+      throw error;
     }
-    const durationSeconds = playlist.segments.reduce((s, x) => s + x.duration, 0);
+    const { playlist, mpegTs, durationSeconds } = timeline;
     const file = posix.basename(vtt.key);
     const track = checkAgainstDuration(parseCaptionBytes(await read(vtt.key), file), durationSeconds);
 
