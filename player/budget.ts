@@ -4,7 +4,7 @@
  *
  * - initial: what the watch page runs before the first frame is requested (the page chunk);
  * - embed: the classic script other sites include;
- * - hls: hls.js light, loaded lazily (dynamic import / injected script) only where MSE exists;
+ * - hls: hls.js (player/hls-features.ts), loaded lazily (dynamic import / injected script) only where MSE exists;
  * - on use: a chunk loaded when a feature is first used (the captions UI: a caption track,
  *   the language menu, the transcript), each script (the page's chunk and the embed's classic
  *   copy); not part of what every student downloads to watch;

@@ -1,7 +1,7 @@
 /**
- * `npm run build` (player part): Vite builds the watch page (ESM, hls.js light split into a
+ * `npm run build` (player part): Vite builds the watch page (ESM, hls.js split into a
  * lazily imported chunk, the captions UI another) and the embed (one classic IIFE script, with
- * the captions UI as a second one), copies hls.js light as a classic script for the embed,
+ * the captions UI as a second one), builds the same hls.js as a classic script for the embed,
  * measures every script gzipped and fails over PLAYER_BUDGET.
  *
  * `ensurePlayerBuild()` is what `startLocalSystem` calls: it rebuilds only when the player's
@@ -10,17 +10,17 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { overBudget, PLAYER_BUDGET, type PlayerSizes } from './budget.ts';
+import { HLS_SOURCE_ENTRY, hlsDefines, hlsFeatureShims, hlsVersion } from './hls-features.ts';
 import { minifyStyleLiterals } from './style-literals.ts';
 
 const PLAYER_DIR = fileURLToPath(new URL('.', import.meta.url));
 const REPO = resolve(PLAYER_DIR, '..');
 export const PLAYER_DIST = join(REPO, 'dist', 'player');
-const HLS_CLASSIC = join(REPO, 'node_modules', 'hls.js', 'dist', 'hls.light.min.js');
 
 export interface PlayerBuildReport {
   readonly outDir: string;
@@ -49,6 +49,7 @@ export async function playerSourceFiles(): Promise<string[]> {
   return [
     ...(await walk(join(PLAYER_DIR, 'src'))),
     ...(await walk(join(PLAYER_DIR, 'shell'))),
+    ...(await walk(join(PLAYER_DIR, 'hls-shims'))),
     // Modules from outside player/ that it bundles (player/build.test.ts checks the list).
     ...(await walk(join(REPO, 'pipeline', 'hls'))),
     join(REPO, 'edge', 'signed-url.ts'),
@@ -57,6 +58,7 @@ export async function playerSourceFiles(): Promise<string[]> {
     join(PLAYER_DIR, 'style-literals.ts'),
     join(PLAYER_DIR, 'build.ts'),
     join(PLAYER_DIR, 'budget.ts'),
+    join(PLAYER_DIR, 'hls-features.ts'),
     join(REPO, 'node_modules', 'hls.js', 'package.json'),
     join(REPO, 'node_modules', 'vite', 'package.json'),
   ]
@@ -88,11 +90,26 @@ export async function buildPlayer(options: { outDir?: string; log?: (line: strin
   // 1. The watch page.
   await build({ configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
 
-  // 2. hls.js light as a classic script for the embed, content-hashed (cacheable forever).
-  const hlsBytes = await readFile(HLS_CLASSIC);
-  const hlsName = `hls.light-${createHash('sha256').update(hlsBytes).digest('hex').slice(0, 8)}.min.js`;
-  await mkdir(join(outDir, 'player', 'assets'), { recursive: true });
-  await copyFile(HLS_CLASSIC, join(outDir, 'player', 'assets', hlsName));
+  // 2. The same hls.js as a classic script for the embed (global Hls), content-hashed (cacheable forever).
+  const hlsTmp = 'player/assets/hls.classic.js';
+  await build({
+    configFile: false,
+    root: PLAYER_DIR,
+    logLevel: 'warn',
+    publicDir: false,
+    plugins: [hlsFeatureShims()],
+    define: hlsDefines(hlsVersion()),
+    build: {
+      outDir,
+      emptyOutDir: false,
+      target: 'es2022',
+      reportCompressedSize: false,
+      lib: { entry: HLS_SOURCE_ENTRY, formats: ['iife'], name: 'Hls', fileName: () => hlsTmp },
+    },
+  });
+  const hlsBytes = await readFile(join(outDir, hlsTmp));
+  const hlsName = `hls.classic-${createHash('sha256').update(hlsBytes).digest('hex').slice(0, 8)}.js`;
+  await rename(join(outDir, hlsTmp), join(outDir, 'player', 'assets', hlsName));
 
   // 3. The captions UI for the embed: a classic script defining LecternCaptionsUi, content-hashed.
   const captionsTmp = 'player/assets/captions-ui.classic.js';
@@ -232,7 +249,7 @@ async function main(): Promise<void> {
   const { sizes, budget } = report;
   console.log(
     `player          dist/player  initial ${kb(sizes.initialGzipBytes)} (budget ${kb(budget.initialGzipBytes)}), embed ${kb(sizes.embedGzipBytes)} (budget ${kb(budget.embedGzipBytes)}), ` +
-      `hls.js light ${kb(sizes.hlsGzipBytes)} lazy (budget ${kb(budget.hlsGzipBytes)}), captions UI ${kb(sizes.onUseGzipBytes)} on use (budget ${kb(budget.onUseGzipBytes)}), total ${kb(sizes.totalGzipBytes)} (budget ${kb(budget.totalGzipBytes)}), gzip`,
+      `hls.js ${kb(sizes.hlsGzipBytes)} lazy (budget ${kb(budget.hlsGzipBytes)}), captions UI ${kb(sizes.onUseGzipBytes)} on use (budget ${kb(budget.onUseGzipBytes)}), total ${kb(sizes.totalGzipBytes)} (budget ${kb(budget.totalGzipBytes)}), gzip`,
   );
 }
 

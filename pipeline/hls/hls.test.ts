@@ -9,6 +9,7 @@ import {
   isSafeRelativeUri,
   orderStartFirst,
   parseAttributes,
+  audioFor,
   parseMaster,
   parseMedia,
   parseMediaPlaylist,
@@ -82,6 +83,22 @@ describe('master playlists', () => {
       url: 'https://cdn.example/courses/c/l/v1/360p/index.m3u8', bandwidth: 492734, averageBandwidth: 470571, width: 640, height: 360, codecs: 'avc1.4d401e,mp4a.40.2', subtitles: 'subs',
     });
     expect(m.subtitles).toEqual([{ url: 'https://cdn.example/courses/c/l/v1/subs/en.m3u8', groupId: 'subs', name: 'English', language: 'en', isDefault: true }]);
+  });
+
+  it('finds the audio rendition a variant plays with when the sound is separate (MediaConvert CMAF), and none when it is muxed', () => {
+    const cmaf = [
+      '#EXTM3U',
+      '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",NAME="Other",DEFAULT=NO,URI="v1/other.m3u8"',
+      '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="Main",DEFAULT=YES,URI="v1/index_audio.m3u8"',
+      '#EXT-X-STREAM-INF:BANDWIDTH=500000,CODECS="avc1.4d401e,mp4a.40.2",AUDIO="audio"',
+      'v1/index_video_1.m3u8',
+    ].join('\n');
+    const m = parseMaster(cmaf, base);
+    expect(m.variants[0]?.audio).toBe('audio');
+    expect(audioFor(m, m.variants[0]!)).toEqual({ url: 'https://cdn.example/courses/c/l/v1/index_audio.m3u8', groupId: 'audio', isDefault: true });
+    const muxed = parseMaster(MASTER, base);
+    expect(muxed.audio).toEqual([]);
+    expect(audioFor(muxed, muxed.variants[0]!)).toBeUndefined();
   });
 
   it('treats a media playlist given as the source as its own single variant', () => {

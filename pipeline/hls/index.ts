@@ -5,7 +5,7 @@
  * (player/src/m3u8.ts re-exports it) all read playlists through it.
  */
 export { PlaylistError, isSafeRelativeUri, parseAttributes, parseResolution, playlistLines, replaceUriAttribute, tagAttributes } from './attributes.ts';
-export { parseMaster, readMaster, type MasterEntries, type MasterPlaylist, type SubtitleRendition, type Variant, type VariantEntry } from './master.ts';
+export { audioFor, parseMaster, readMaster, type AudioRendition, type MasterEntries, type MasterPlaylist, type SubtitleRendition, type Variant, type VariantEntry } from './master.ts';
 export {
   imageStreamThumbnails,
   parseMedia,

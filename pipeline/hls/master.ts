@@ -78,6 +78,15 @@ export interface Variant {
   readonly height?: number;
   readonly codecs?: string;
   readonly subtitles?: string;
+  /** The AUDIO group id: the variant's sound is a separate rendition (MediaConvert CMAF). */
+  readonly audio?: string;
+}
+
+/** EXT-X-MEDIA TYPE=AUDIO with a URI: sound in its own playlist. */
+export interface AudioRendition {
+  readonly url: string;
+  readonly groupId: string;
+  readonly isDefault: boolean;
 }
 
 export interface SubtitleRendition {
@@ -92,6 +101,7 @@ export interface MasterPlaylist {
   /** In playlist order: the first one is the author's start variant. */
   readonly variants: readonly Variant[];
   readonly subtitles: readonly SubtitleRendition[];
+  readonly audio: readonly AudioRendition[];
   /** EXT-X-SESSION-DATA VALUEs by DATA-ID (see SESSION_DATA_IDS). */
   readonly sessionData: ReadonlyMap<string, string>;
 }
@@ -100,9 +110,14 @@ export interface MasterPlaylist {
 export function parseMaster(text: string, baseUrl: string): MasterPlaylist {
   const entries = readMaster(text);
   const subtitles: SubtitleRendition[] = [];
+  const audio: AudioRendition[] = [];
   for (const line of entries.tags) {
     const attrs = tagAttributes(line, '#EXT-X-MEDIA');
     const uri = attrs?.get('URI');
+    if (attrs && uri && attrs.get('TYPE') === 'AUDIO') {
+      audio.push({ url: new URL(uri, baseUrl).href, groupId: attrs.get('GROUP-ID') ?? '', isDefault: attrs.get('DEFAULT') === 'YES' });
+      continue;
+    }
     if (!attrs || attrs.get('TYPE') !== 'SUBTITLES' || !uri) continue;
     subtitles.push({
       url: new URL(uri, baseUrl).href,
@@ -115,7 +130,7 @@ export function parseMaster(text: string, baseUrl: string): MasterPlaylist {
   const { sessionData } = entries;
   if (entries.variants.length === 0) {
     // A media playlist used as the source: one variant, itself.
-    if (entries.hasSegments) return { variants: [{ url: baseUrl, bandwidth: 0 }], subtitles, sessionData };
+    if (entries.hasSegments) return { variants: [{ url: baseUrl, bandwidth: 0 }], subtitles, audio, sessionData };
     throw new PlaylistError('master playlist lists no variants');
   }
   const variants = entries.variants.map((v): Variant => {
@@ -128,7 +143,15 @@ export function parseMaster(text: string, baseUrl: string): MasterPlaylist {
       ...(v.width !== undefined && v.height !== undefined ? { width: v.width, height: v.height } : {}),
       ...(attrs.has('CODECS') ? { codecs: attrs.get('CODECS') as string } : {}),
       ...(attrs.has('SUBTITLES') ? { subtitles: attrs.get('SUBTITLES') as string } : {}),
+      ...(attrs.has('AUDIO') ? { audio: attrs.get('AUDIO') as string } : {}),
     };
   });
-  return { variants, subtitles, sessionData };
+  return { variants, subtitles, audio, sessionData };
+}
+
+/** The audio rendition a variant plays with: its group's DEFAULT=YES one, else the group's first; none when the sound is muxed. */
+export function audioFor(master: Pick<MasterPlaylist, 'audio'>, variant: Pick<Variant, 'audio'>): AudioRendition | undefined {
+  if (variant.audio === undefined) return undefined;
+  const group = master.audio.filter((a) => a.groupId === variant.audio);
+  return group.find((a) => a.isDefault) ?? group[0];
 }

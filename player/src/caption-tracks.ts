@@ -1,5 +1,5 @@
 /**
- * Caption tracks (EXT-X-MEDIA TYPE=SUBTITLES): hls.js light has no subtitle support, so the
+ * Caption tracks (EXT-X-MEDIA TYPE=SUBTITLES): our hls.js build has no subtitle support, so the
  * player reads the segmented WebVTT itself (vtt.ts), once per rendition, and hands the cues
  * to a TextTrack the browser renders (the `::cue` styles in captions-ui-styles.ts). The
  * transcript reads the same cues.

@@ -1,12 +1,13 @@
 /**
  * The early fetches for a lesson, each as soon as its input exists: master playlist -> start
- * variant chosen from the bandwidth estimate -> its media playlist -> init segment and the
- * segment at the start position, all into the prefetch cache (hls.js takes them from there).
+ * variant chosen from the bandwidth estimate -> its media playlist (and its audio rendition's,
+ * when the sound is separate) -> init segment and the segment at the start position, all into
+ * the prefetch cache (hls.js takes them from there).
  */
 import { chooseStartVariant, estimateBandwidth, pageLoadBandwidth, type BandwidthEstimate, type StartChoice } from './abr.ts';
 import { PLAYER_DEFAULTS } from './defaults.ts';
 import { PlayerError } from './errors.ts';
-import { parseMaster, parseMedia, segmentAt, SESSION_DATA_IDS, type MasterPlaylist, type MediaPlaylist } from './m3u8.ts';
+import { audioFor, parseMaster, parseMedia, segmentAt, SESSION_DATA_IDS, type MasterPlaylist, type MediaPlaylist } from './m3u8.ts';
 import { text, type PrefetchCache } from './prefetch.ts';
 import type { Transport } from './transport.ts';
 
@@ -113,6 +114,10 @@ export class Startup {
       this.#startChoices.set(group, start);
     }
     this.#deps.log(`start level: ${start.reason}`);
+    // Sound in its own rendition (MediaConvert CMAF): its playlist, init and first segment are
+    // on the first frame's path too, so they are fetched beside the video's, not after hls.js.
+    const sound = audioFor(master, start.variant);
+    const soundMedia = sound && cache.fetch(transport, sound.url, group).then((r) => (r.ok ? parseMedia(text(r), r.url) : null));
     const mediaRes = await cache.fetch(transport, start.variant.url, group);
     if (!mediaRes.ok) throw new PlayerError(mediaRes.status === 404 || mediaRes.status === 403 ? 'lesson-missing' : 'network', `variant ${mediaRes.status}`);
     const media = parseMedia(text(mediaRes), mediaRes.url);
@@ -126,6 +131,8 @@ export class Startup {
     const firstSegment = Promise.all([
       media.initUrl ? cache.fetch(transport, media.initUrl, group) : null,
       first ? cache.fetch(transport, first.url, group).then((r) => (mark('first-segment'), r)) : null,
+      // Failures here, as for the video's, fall back to hls.js's own fetch.
+      soundMedia?.then((m) => m && Promise.all([m.initUrl, segmentAt(m, from)?.url].map((u) => u && cache.fetch(transport, u, group)))),
     ]).then(
       () => undefined,
       () => undefined,

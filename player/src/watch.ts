@@ -12,7 +12,7 @@ import { hasMse, loadHls, setHlsLoader } from './platform.ts';
 import { WATCH_ROUTE } from './boot-session.ts';
 import { setCaptionsUiLoader } from './captions-ui-loader.ts';
 
-setHlsLoader(() => import('hls.js/light').then((m) => m.default));
+setHlsLoader(() => import('lectern-hls').then((m) => m.default));
 if (hasMse()) void loadHls();
 setCaptionsUiLoader(() => import('./captions-ui.ts'));
 

@@ -177,8 +177,10 @@ describe('the player in Chromium', () => {
     // Chrome answers "maybe" for HLS too; the player still chose MSE.
     expect(await videoEval<string>(page, "v.canPlayType('application/vnd.apple.mpegurl')")).not.toBe('');
     expect(await videoEval<string>(page, 'v.currentSrc')).toMatch(/^blob:/);
-    // hls.js light arrived as a lazily imported chunk, not with the page.
-    expect(requests.some((u) => /\/player\/assets\/hls\.light-[\w-]+\.js$/.test(u))).toBe(true);
+    // Sound, not just pictures (the local ladder muxes audio into every rendition).
+    expect(await videoEval<number>(page, 'v.webkitAudioDecodedByteCount')).toBeGreaterThan(0);
+    // hls.js arrived as a lazily imported chunk, not with the page.
+    expect(requests.some((u) => /\/player\/assets\/hls-[\w-]{8}\.js$/.test(u))).toBe(true);
     // The start-up fetches made before hls.js loaded were handed to it, not fetched twice.
     const served = state.servedFromCache as string[];
     expect(served).toContain(`${url}/courses/demo/lesson-1/master.m3u8`);
@@ -195,7 +197,7 @@ describe('the player in Chromium', () => {
     const order: string[] = [];
     page.on('request', (r) => {
       if (r.method() === 'POST' && r.url().endsWith('/auth/session')) order.push('session');
-      else if (/\/player\/assets\/hls\.light-[\w-]+\.js$/.test(r.url())) order.push('hls.js');
+      else if (/\/player\/assets\/hls-[\w-]{8}\.js$/.test(r.url())) order.push('hls.js');
     });
     await page.goto(`${url}/watch/demo/lesson-1`);
     await expect.poll(async () => (await playerState(page)).marks?.['first-buffered'], { timeout: 20_000 }).toBeGreaterThan(0);

@@ -175,6 +175,12 @@ describe('the stack as deployed, in Chromium', () => {
     await player(page).getByRole('button', { name: 'Play' }).first().click();
     await waitTime(page, 1);
     expect((await playerState(page)).error).toBeNull();
+    // MediaConvert's CMAF keeps audio in its own rendition group (EXT-X-MEDIA TYPE=AUDIO): the
+    // student must hear it, which hls.js's light build could not do (player/hls-features.ts).
+    expect(await videoEval<number>(page, 'v.webkitAudioDecodedByteCount')).toBeGreaterThan(0);
+    // …and its playlist, init and first segment were fetched beside the video's, before hls.js ran.
+    const served = (await playerState(page)).servedFromCache as string[];
+    for (const sound of [/\/index_audio\.m3u8$/, /\/index_audioinit\.cmfa$/, /\/index_audio_0+1\.cmfa$/]) expect(served.some((u) => sound.test(u))).toBe(true);
 
     const seek = player(page).getByRole('slider', { name: 'Seek' });
     const box = (await seek.boundingBox())!;
