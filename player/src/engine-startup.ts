@@ -117,7 +117,8 @@ export class Startup {
     // Sound in its own rendition (MediaConvert CMAF): its playlist, init and first segment are
     // on the first frame's path too, so they are fetched beside the video's, not after hls.js.
     const sound = audioFor(master, start.variant);
-    const soundMedia = sound && cache.fetch(transport, sound.url, group).then((r) => (r.ok ? parseMedia(text(r), r.url) : null));
+    const soundMedia = sound && cache.fetch(transport, sound.url, group).then((r) => parseMedia(text(r), r.url));
+    soundMedia?.catch(() => undefined);
     const mediaRes = await cache.fetch(transport, start.variant.url, group);
     if (!mediaRes.ok) throw new PlayerError(mediaRes.status === 404 || mediaRes.status === 403 ? 'lesson-missing' : 'network', `variant ${mediaRes.status}`);
     const media = parseMedia(text(mediaRes), mediaRes.url);
@@ -131,8 +132,8 @@ export class Startup {
     const firstSegment = Promise.all([
       media.initUrl ? cache.fetch(transport, media.initUrl, group) : null,
       first ? cache.fetch(transport, first.url, group).then((r) => (mark('first-segment'), r)) : null,
-      // Failures here, as for the video's, fall back to hls.js's own fetch.
-      soundMedia?.then((m) => m && Promise.all([m.initUrl, segmentAt(m, from)?.url].map((u) => u && cache.fetch(transport, u, group)))),
+      // Failures here (a 403 body does not parse), as for the video's, fall back to hls.js's own fetch.
+      soundMedia?.then((m) => Promise.all([m.initUrl, segmentAt(m, from)?.url].map((u) => u && cache.fetch(transport, u, group)))),
     ]).then(
       () => undefined,
       () => undefined,

@@ -8,12 +8,11 @@ import type { ErrorData, Level } from 'hls.js';
 import { rememberBandwidth } from './abr.ts';
 import { PLAYER_DEFAULTS } from './defaults.ts';
 import { PlayerError, toPlayerError } from './errors.ts';
-import { parseMedia } from './m3u8.ts';
 import { loadHls } from './platform.ts';
-import { text, type PrefetchCache } from './prefetch.ts';
+import type { PrefetchCache } from './prefetch.ts';
 import { canonicalUrl } from './signed-url.ts';
 import type { Transport } from './transport.ts';
-import { currentEstimate, lessonKey, type Prepared } from './engine-startup.ts';
+import { currentEstimate, type Prepared } from './engine-startup.ts';
 import { Listeners, type Controller } from './listeners.ts';
 
 export interface QualityLevel {
@@ -87,7 +86,7 @@ export class HlsController implements Controller {
   }
 
   async #attach(preload: boolean): Promise<void> {
-    const [Hls, { createLoaderClass, FetchWatch }] = await Promise.all([loadHls(), loadHlsLoader()]);
+    const [Hls, { createLoaderClass, FetchWatch, warmLadder }] = await Promise.all([loadHls(), loadHlsLoader()]);
     this.#deps.mark('hls-loaded');
     if (this.#destroyed) return;
     const prepared = this.#prepared;
@@ -130,7 +129,7 @@ export class HlsController implements Controller {
     });
     hls.on(Events.LEVEL_SWITCHED, (_event, data) => deps.levelSwitched(data.level, hls.autoLevelEnabled));
     hls.on(Events.FRAG_BUFFERED, () => {
-      if (!deps.marked('first-buffered')) this.#listeners.timeout(() => this.#warmLadder(), 0);
+      if (!deps.marked('first-buffered')) this.#listeners.timeout(() => void warmLadder(prepared, deps.cache, deps.transport, () => this.#destroyed), 0);
       deps.mark('first-buffered');
       skipStartGap(deps.video);
     });
@@ -181,27 +180,6 @@ export class HlsController implements Controller {
       return;
     }
     error(new PlayerError('media', data.details), true);
-  }
-
-  /**
-   * The other renditions' playlists and init segments (a few KB together), fetched once the
-   * first segment is in: a later quality switch, above all an emergency switch down when the
-   * bandwidth drops, then costs one segment request instead of three round trips.
-   */
-  #warmLadder(): void {
-    const prepared = this.#prepared;
-    const deps = this.#deps;
-    const group = lessonKey(prepared.lesson);
-    void (async () => {
-      for (const variant of prepared.master.variants) {
-        if (this.#destroyed) return;
-        if (variant.url === prepared.start.variant.url) continue;
-        const res = await deps.cache.fetch(deps.transport, variant.url, group).catch(() => null);
-        if (!res?.ok) continue;
-        const initUrl = parseMedia(text(res), res.url).initUrl;
-        if (initUrl) await deps.cache.fetch(deps.transport, initUrl, group).catch(() => null);
-      }
-    })();
   }
 
   /** The click: the one-segment preload limit is lifted. */

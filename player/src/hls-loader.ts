@@ -11,6 +11,7 @@ import type { HlsConfig, Loader, LoaderCallbacks, LoaderConfiguration, LoaderCon
 import type { PrefetchCache } from './prefetch.ts';
 // Travels in this lazy chunk with the loader: it only ever runs beside hls.js.
 export { FetchWatch } from './fetch-watch.ts';
+export { warmLadder } from './warm-ladder.ts';
 import type { Fetched, Transport } from './transport.ts';
 
 export interface LoaderDeps {
