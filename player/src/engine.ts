@@ -172,10 +172,14 @@ export class Engine {
     const video = this.#options.video;
     const attaching = this.#attached === prepared && this.#attachment ? this.#attachment.ready : this.attach(prepared, false);
     this.#hls?.liftPreload();
-    await attaching;
-    this.#hls?.liftPreload();
+    // A head start (head-start.ts) plays before hls.js has arrived; hls.js takes over behind it.
+    const head = await this.#hls?.headStart();
+    if (!head) {
+      await attaching;
+      this.#hls?.liftPreload();
+    }
     skipStartGap(video);
-    this.#mark('play');
+    this.#mark(head ? 'head-start' : 'play');
     await video.play();
   }
 

@@ -4,16 +4,18 @@
  * attachment; `destroy()` destroys hls.js and drops every listener and timer it set.
  */
 import type HlsType from 'hls.js';
-import type { ErrorData, Level } from 'hls.js';
+import type { Level } from 'hls.js';
 import { rememberBandwidth } from './abr.ts';
 import { PLAYER_DEFAULTS } from './defaults.ts';
-import { PlayerError, toPlayerError } from './errors.ts';
+import { toPlayerError, type PlayerError } from './errors.ts';
 import { loadHls } from './platform.ts';
 import type { PrefetchCache } from './prefetch.ts';
 import { canonicalUrl } from './signed-url.ts';
 import type { Transport } from './transport.ts';
 import { currentEstimate, type Prepared } from './engine-startup.ts';
 import { Listeners, type Controller } from './listeners.ts';
+import { headStartModule } from './head-start-loader.ts';
+import type { HeadStart } from './head-start.ts';
 
 export interface QualityLevel {
   /** hls.js level index. */
@@ -70,6 +72,8 @@ export class HlsController implements Controller {
   #destroyed = false;
   #sessionFailure: PlayerError | null = null;
   #recoveries = { network: 0, media: 0 };
+  #lifted = false;
+  #headStart: Promise<HeadStart | null> | null = null;
   readonly #listeners = new Listeners();
 
   readonly #deps: AttachmentDeps;
@@ -86,11 +90,15 @@ export class HlsController implements Controller {
   }
 
   async #attach(preload: boolean): Promise<void> {
-    const [Hls, { createLoaderClass, FetchWatch, warmLadder }] = await Promise.all([loadHls(), loadHlsLoader()]);
+    const [Hls, { createLoaderClass, FetchWatch, warmLadder, onFatalError }] = await Promise.all([loadHls(), loadHlsLoader()]);
     this.#deps.mark('hls-loaded');
+    // A head start in progress owns the element until its appends are done; hls.js then takes its MediaSource.
+    const transfer = this.#headStart && (await this.#headStart);
+    await transfer?.handOver();
     if (this.#destroyed) return;
     const prepared = this.#prepared;
     const deps = this.#deps;
+    preload &&= !this.#lifted;
     const hls = new Hls({
       loader: createLoaderClass({
         cache: deps.cache,
@@ -144,46 +152,24 @@ export class HlsController implements Controller {
     const watch = new FetchWatch(hls, deps.video);
     this.#listeners.add(watch);
     hls.on(Events.FRAG_LOADING, (_event, data) => watch.watch(data.frag));
-    hls.on(Events.ERROR, (_event, data) => this.#onError(hls, data));
-    hls.attachMedia(deps.video);
+    hls.on(Events.ERROR, (_event, data) => onFatalError(hls, data, { sessionFailed: this.#sessionFailure !== null, recoveries: this.#recoveries, listeners: this.#listeners, error: deps.error }));
+    hls.attachMedia(transfer ?? deps.video);
     hls.loadSource(prepared.masterUrl);
   }
 
-  #onError(hls: HlsType, data: ErrorData): void {
-    if (!data.fatal) return;
-    const error = this.#deps.error;
-    if (this.#sessionFailure) {
-      hls.stopLoad();
-      return;
-    }
-    const limits = PLAYER_DEFAULTS.recoveries;
-    if (data.type === 'mediaError') {
-      if (this.#recoveries.media++ < limits.media) {
-        hls.recoverMediaError();
-        return;
-      }
-      error(new PlayerError('media', data.details), true);
-      return;
-    }
-    if (data.type === 'networkError') {
-      if (typeof navigator !== 'undefined' && navigator.onLine === false) {
-        error(new PlayerError('offline', data.details), false);
-        this.#listeners.on(window, 'online', () => hls.startLoad(), { once: true });
-        return;
-      }
-      if (this.#recoveries.network++ < limits.network) {
-        this.#listeners.timeout(() => hls.startLoad(), limits.networkBackoffMs * this.#recoveries.network);
-        return;
-      }
-      const status = (data.response as { code?: number } | undefined)?.code;
-      error(new PlayerError(status === 404 ? 'lesson-missing' : 'network', data.details), true);
-      return;
-    }
-    error(new PlayerError('media', data.details), true);
+  /**
+   * The click before hls.js has arrived: the first frame from the prefetched segment
+   * (head-start.ts), if that chunk is here. Resolves to it once it is buffered (play() shows
+   * it), or to null: hls.js starts the usual way.
+   */
+  headStart(): Promise<HeadStart | null> | null {
+    const module = headStartModule();
+    return this.hls || !module ? null : (this.#headStart ??= module.headStart(this.#deps, this.#prepared));
   }
 
   /** The click: the one-segment preload limit is lifted. */
   liftPreload(): void {
+    this.#lifted = true;
     const hls = this.hls;
     if (!hls || hls.config.maxBufferLength === BUFFER.maxBufferLength) return;
     hls.config.maxBufferLength = BUFFER.maxBufferLength;
@@ -200,6 +186,8 @@ export class HlsController implements Controller {
 
   destroy(): void {
     this.#destroyed = true;
+    // A head start hls.js never took: its MediaSource leaves the element (unless another attachment has it by then).
+    if (!this.hls) void this.#headStart?.then((h) => h?.release());
     this.#listeners.destroy();
     this.hls?.destroy();
     this.hls = null;

@@ -12,6 +12,7 @@ import type { PrefetchCache } from './prefetch.ts';
 // Travels in this lazy chunk with the loader: it only ever runs beside hls.js.
 export { FetchWatch } from './fetch-watch.ts';
 export { warmLadder } from './warm-ladder.ts';
+export { onFatalError } from './hls-recovery.ts';
 import type { Fetched, Transport } from './transport.ts';
 
 export interface LoaderDeps {

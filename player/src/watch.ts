@@ -11,9 +11,13 @@ import { loadPageConfig, PageConfigError, type PageConfig } from './page-config.
 import { hasMse, loadHls, setHlsLoader } from './platform.ts';
 import { WATCH_ROUTE } from './boot-session.ts';
 import { setCaptionsUiLoader } from './captions-ui-loader.ts';
+import { setHeadStartLoader } from './head-start-loader.ts';
 
 setHlsLoader(() => import('lectern-hls').then((m) => m.default));
-if (hasMse()) void loadHls();
+if (hasMse()) {
+  void loadHls();
+  setHeadStartLoader(() => import('./head-start.ts'));
+}
 setCaptionsUiLoader(() => import('./captions-ui.ts'));
 
 // Preloaded by index.html (<link rel=preload>): normally here before this script runs.

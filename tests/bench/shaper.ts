@@ -46,14 +46,21 @@ export async function startShaper(target: string, initial: LinkProfile | null = 
   const shaper: { profile: LinkProfile | null } = { profile: initial };
   let selfOrigin = '';
 
+  let turn = 0;
   const timer = setInterval(() => {
     const profile = shaper.profile;
     credit = profile ? Math.min(credit + (profile.downBps / 8) * (TICK_MS / 1000), (profile.downBps / 8) * 0.05 + CHUNK) : Infinity;
-    // Round-robin: one chunk per flow per pass while credit lasts.
+    // Round-robin: one chunk per flow per pass while credit lasts, each tick starting one flow
+    // further on. Below ~6.5 Mbit/s a tick's credit is less than a chunk, so a pass that always
+    // began with the oldest flow gave it the whole link: a playlist queued behind a 100 KB
+    // script until the script was done, where TCP would have shared the link between them.
     let progressed = true;
     while (credit > 0 && progressed) {
       progressed = false;
-      for (const flow of flows) {
+      const order = [...flows];
+      const first = order.length > 0 ? turn++ % order.length : 0;
+      for (let i = 0; i < order.length; i++) {
+        const flow = order[(first + i) % order.length] as Flow;
         if (credit <= 0) break;
         const head = flow.queue[0];
         if (!head) {

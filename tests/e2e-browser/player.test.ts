@@ -210,12 +210,49 @@ describe('the player in Chromium', () => {
     await expect.poll(() => videoEval<string>(page, 'v.poster')).toMatch(/\/poster\.jpg/);
   }, 60_000);
 
+  it('plays the prefetched first segment when the click comes before hls.js has arrived, and hls.js takes over the same MediaSource without a gap', async () => {
+    const context = await device();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await context.route(/\/player\/assets\/hls-[\w-]{8}\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const page = await context.newPage();
+    await page.goto(`${url}/watch/demo/lesson-1`);
+    await expect.poll(async () => (await playerState(page)).marks?.['first-segment'], { timeout: 20_000 }).toBeGreaterThan(0);
+    await player(page).getByRole('button', { name: 'Play' }).first().click();
+    await waitTime(page, 0.5);
+    let state = await playerState(page);
+    expect(state.marks?.['head-start']).toBeGreaterThan(0);
+    expect(state.marks?.['hls-loaded']).toBeUndefined();
+    expect(await videoEval<string>(page, 'v.currentSrc')).toMatch(/^blob:/);
+    // hls.js still held: the head start goes on by itself past the first (2 s) segment, 6 s ahead.
+    await waitTime(page, 3, 30_000);
+    expect((await playerState(page)).marks?.['hls-loaded']).toBeUndefined();
+    await expect.poll(() => videoEval<number>(page, 'v.buffered.end(0)'), { timeout: 20_000 }).toBeGreaterThan(5.5);
+
+    release();
+    // Past what the head start buffered: everything after it came through hls.js.
+    await waitTime(page, 7.5, 30_000);
+    state = await playerState(page);
+    expect(state.marks?.['hls-loaded']).toBeGreaterThan(state.marks!['head-start']!);
+    expect(state.error).toBeNull();
+    expect(state.levels).toHaveLength(3);
+    expect(await videoEval<number>(page, 'v.webkitAudioDecodedByteCount')).toBeGreaterThan(0);
+    expect(await videoEval<number>(page, 'v.buffered.length')).toBe(1);
+  }, 60_000);
+
   it('starts at a level the measured bandwidth can carry, and switches quality from the menu (manual and back to auto) under a throttled network', async () => {
     const context = await device();
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await throttle(cdp, { downBps: 1_200_000, latencyMs: 80 });
     await page.goto(`${url}/watch/demo/lesson-1`);
+    // hls.js in place first: a click before it has arrived plays the head start, and by the time
+    // hls.js takes over this 12 s lesson is wholly buffered at the start level, leaving no later
+    // fragment for a quality switch to land on.
+    await expect.poll(async () => ((await playerState(page)).marks as Record<string, number>)['hls-loaded'], { timeout: 30_000 }).toBeGreaterThan(0);
     await player(page).getByRole('button', { name: 'Play' }).first().click();
     await waitTime(page, 0.5, 30_000);
     let state = await playerState(page);

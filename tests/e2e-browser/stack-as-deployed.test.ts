@@ -268,4 +268,32 @@ describe('the stack as deployed, in Chromium', () => {
     expect(await inPlayer<string[]>(page, "[...v.textTracks].filter((t) => t.mode === 'showing').map((t) => t.language)")).toEqual(['es']);
     expect((await playerState(page)).error).toBeNull();
   }, 60_000);
+
+  it("plays MediaConvert's first video and audio segments before hls.js has arrived, then hands the MediaSource to hls.js", async () => {
+    const context = await device('student@example.com');
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await context.route(/\/player\/assets\/hls-[\w-]{8}\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const page = await context.newPage();
+    await page.goto(`${url}/watch/demo/uploaded-2`);
+    await expect.poll(async () => (await playerState(page)).marks?.['first-segment'], { timeout: 20_000 }).toBeGreaterThan(0);
+    const start = (await playerState(page)).startPosition as number;
+    await player(page).getByRole('button', { name: 'Play' }).first().click();
+    await waitTime(page, start + 0.5);
+    let state = await playerState(page);
+    expect(state.marks?.['head-start']).toBeGreaterThan(0);
+    expect(state.marks?.['hls-loaded']).toBeUndefined();
+    // Its own audio SourceBuffer, from the audio rendition's prefetched init and segment.
+    expect(await videoEval<number>(page, 'v.webkitAudioDecodedByteCount')).toBeGreaterThan(0);
+
+    release();
+    await waitTime(page, start + 4.5, 30_000);
+    state = await playerState(page);
+    expect(state.marks?.['hls-loaded']).toBeGreaterThan(state.marks!['head-start']!);
+    expect(state.error).toBeNull();
+    expect(await videoEval<number>(page, 'v.buffered.length')).toBe(1);
+  }, 60_000);
 });
