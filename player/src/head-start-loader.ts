@@ -5,14 +5,12 @@
  */
 export type HeadStartModule = typeof import('./head-start.ts');
 
-let loaded: HeadStartModule | null = null;
+/** The chunk if it has arrived; a cold start never waits for it. */
+export let headStartModule: HeadStartModule | null = null;
 
 export function setHeadStartLoader(load: () => Promise<HeadStartModule>): void {
   load().then(
-    (module) => (loaded = module),
+    (module) => (headStartModule = module),
     () => undefined,
   );
 }
-
-/** The chunk if it has arrived; a cold start never waits for it. */
-export const headStartModule = (): HeadStartModule | null => loaded;

@@ -8,7 +8,8 @@
  *
  * hls.js may arrive after the first segment has played out (on a slow link it shares the link
  * with the media), so until it takes over the head start goes on appending the next segments
- * by itself, a few seconds ahead, through the same cache hls.js then reads them from.
+ * by itself, a few seconds ahead of the playhead, through the same cache hls.js then reads
+ * them from.
  *
  * Anything unexpected (no MediaSource, a codec it will not take, a fetch that failed, an append
  * error) gives null before the element is touched or after it is put back, and hls.js starts
@@ -19,7 +20,7 @@ import { audioFor, parseMedia, segmentAt, type MediaPlaylist, type Segment } fro
 import type { PrefetchCache } from './prefetch.ts';
 import type { Transport } from './transport.ts';
 
-/** Seconds past the start the head start buffers by itself while hls.js is on its way. */
+/** Seconds ahead of the playhead the head start buffers by itself while hls.js is on its way. */
 const FEED_SECONDS = 6;
 
 /** hls.js's SourceBufferTrack (types/buffer.ts), the fields a transfer reads. */
@@ -70,18 +71,23 @@ function append(buffer: SourceBuffer, data: ArrayBuffer): Promise<void> {
   });
 }
 
-/** Appends `playlist`'s segments after `first` to `buffer` until `until` seconds or `stopped()`. */
-function feed(buffer: SourceBuffer, playlist: MediaPlaylist, first: Segment, until: number, fetch: (url: string) => Promise<ArrayBuffer | null>, stopped: () => boolean, appending: (p: Promise<void>) => void): Promise<void> {
+/**
+ * Appends `playlist`'s segments after `first` to `buffer`, keeping FEED_SECONDS ahead of the
+ * playhead, until `stopped()` (hls.js has taken over) or the end.
+ */
+function feed(video: HTMLVideoElement, buffer: SourceBuffer, playlist: MediaPlaylist, first: Segment, fetch: (url: string) => Promise<ArrayBuffer | null>, stopped: () => boolean, appending: (p: Promise<void>) => void): Promise<void> {
   return (async () => {
-    for (let segment = first; segment.start + segment.duration < until; ) {
+    for (let segment = first; ; ) {
       const next = segmentAt(playlist, segment.start + segment.duration);
-      if (!next || next === segment || stopped()) return;
-      const data = await fetch(next.url);
+      if (next === segment) return;
+      while (!stopped() && next!.start - video.currentTime > FEED_SECONDS) await new Promise((r) => setTimeout(r, 250));
+      if (stopped()) return;
+      const data = await fetch(next!.url);
       if (!data || stopped()) return;
       const done = append(buffer, data);
       appending(done);
       await done;
-      segment = next;
+      segment = next!;
     }
   })().catch(() => undefined);
 }
@@ -159,10 +165,9 @@ export async function headStart(
     };
     const group = lessonKey(prepared.lesson);
     const fetch = (url: string) => cache.fetch(transport, url, group).then((r) => (r.ok ? r.data : null));
-    const until = startPosition + FEED_SECONDS;
     const isStopped = () => stopped;
-    void feed(videoBuffer, media, segmentAt(media, startPosition)!, until, fetch, isStopped, appending);
-    if (soundMedia && tracks.audio) void feed(tracks.audio.buffer, soundMedia, segmentAt(soundMedia, startPosition)!, until, fetch, isStopped, appending);
+    void feed(video, videoBuffer, media, segmentAt(media, startPosition)!, fetch, isStopped, appending);
+    if (soundMedia && tracks.audio) void feed(video, tracks.audio.buffer, soundMedia, segmentAt(soundMedia, startPosition)!, fetch, isStopped, appending);
     const handOver = async () => {
       stopped = true;
       await Promise.all([...inFlight].map((p) => p.catch(() => undefined)));

@@ -90,6 +90,9 @@ export class HlsController implements Controller {
   }
 
   async #attach(preload: boolean): Promise<void> {
+    // With a head start the first frame does not need hls.js, so hls.js waits for the first
+    // segment instead of sharing the link with it (on 1.6 Mbps it is twice its bytes).
+    if (headStartModule) await this.#prepared.firstSegment;
     const [Hls, { createLoaderClass, FetchWatch, warmLadder, onFatalError }] = await Promise.all([loadHls(), loadHlsLoader()]);
     this.#deps.mark('hls-loaded');
     // A head start in progress owns the element until its appends are done; hls.js then takes its MediaSource.
@@ -163,7 +166,7 @@ export class HlsController implements Controller {
    * it), or to null: hls.js starts the usual way.
    */
   headStart(): Promise<HeadStart | null> | null {
-    const module = headStartModule();
+    const module = headStartModule;
     return this.hls || !module ? null : (this.#headStart ??= module.headStart(this.#deps, this.#prepared));
   }
 

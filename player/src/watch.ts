@@ -1,23 +1,22 @@
 /**
  * The watch page, /watch/<course>/<lesson> (the viewer-request function serves index.html for
  * every /watch/* path). It signs in (PKCE against the Hosted UI or the local IdP; sign-in.ts,
- * loaded when needed) and hosts one <lectern-player>. hls.js is requested first thing, in
- * parallel with everything else.
+ * loaded when needed) and hosts one <lectern-player>. The head-start chunk is requested first
+ * thing; hls.js after the first segment.
  */
 import { loadTokens, SignInError, signOut, tokenProvider } from './auth.ts';
 import { defineLecternPlayer, elementDefaults, type LecternPlayerElement } from './element.ts';
 import type { LessonRef } from './engine.ts';
 import { loadPageConfig, PageConfigError, type PageConfig } from './page-config.ts';
-import { hasMse, loadHls, setHlsLoader } from './platform.ts';
+import { hasMse, setHlsLoader } from './platform.ts';
 import { WATCH_ROUTE } from './boot-session.ts';
 import { setCaptionsUiLoader } from './captions-ui-loader.ts';
 import { setHeadStartLoader } from './head-start-loader.ts';
 
 setHlsLoader(() => import('lectern-hls').then((m) => m.default));
-if (hasMse()) {
-  void loadHls();
-  setHeadStartLoader(() => import('./head-start.ts'));
-}
+// hls.js itself is requested once the first segment is in (hls-controller.ts): the head start
+// plays that segment without it.
+if (hasMse()) setHeadStartLoader(() => import('./head-start.ts'));
 setCaptionsUiLoader(() => import('./captions-ui.ts'));
 
 // Preloaded by index.html (<link rel=preload>): normally here before this script runs.

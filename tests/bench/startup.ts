@@ -86,7 +86,7 @@ async function main(): Promise<void> {
           for (let i = 0; i < RUNS; i++) {
             for (const player of PLAYERS.filter((p) => measures(p, scenario))) {
               const key = `${profile.name}|${scenario}|${player}`;
-              push(startup, key, await attempt(key, i, () => measureStart(ctx, player, profile, scenario), { ms: NaN, fetched: [] }, (r) => `${Math.round(r.ms)} ms`));
+              push(startup, key, await attempt(key, i, () => measureStart(ctx, player, profile, scenario), { ms: NaN, fetched: [] }, (r) => `${Math.round(r.ms)} ms` + (r.clickAt ? `, click at ${Math.round(r.clickAt)}, marks ${Object.entries(r.marks ?? {}).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}` : '')));
             }
           }
           console.log(`  measured ${profile.name} ${scenario}`);

@@ -20,7 +20,7 @@ export const MEASURE = `(() => {
       if (!v) return requestAnimationFrame(tick);
       v.requestVideoFrameCallback((now, meta) => {
         if (lesson() !== b.expect || (b.expect === 'lesson-2' && meta.mediaTime > 1)) return tick();
-        b.result = { ms: now - t0, mediaTime: meta.mediaTime, clickAt: t0, resources: resources(now) };
+        const el = document.querySelector('lectern-player'); b.result = { ms: now - t0, mediaTime: meta.mediaTime, clickAt: t0, resources: resources(now), marks: el && el.debugState ? el.debugState.marks : {} };
       });
     };
     tick();

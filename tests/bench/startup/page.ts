@@ -38,13 +38,15 @@ export interface FirstFrame {
   /** The click, on the same clock as the entries (ms since navigation). */
   readonly clickAt: number;
   readonly resources: readonly FetchEntry[];
+  /** lectern's own marks (engine.ts: prepare, master, variant, first-segment, hls-loaded, play...), same clock. */
+  readonly marks?: Readonly<Record<string, number>>;
 }
 
 export async function firstFrame(page: Page, timeout = CAP_MS + 2_000): Promise<FirstFrame> {
   try {
     const handle = await page.waitForFunction('window.__bench.result', null, { timeout, polling: 50 });
     const r = (await handle.jsonValue()) as FirstFrame;
-    return { ms: r.ms > CAP_MS ? Infinity : r.ms, clickAt: r.clickAt, resources: r.resources ?? [] };
+    return { ms: r.ms > CAP_MS ? Infinity : r.ms, clickAt: r.clickAt, resources: r.resources ?? [], marks: r.marks ?? {} };
   } catch (error) {
     if ((error as Error).name === 'TimeoutError') return { ms: Infinity, clickAt: 0, resources: [] };
     throw error;

@@ -12,6 +12,9 @@ export interface StartRun {
    * preloaded before it was allowed to be.
    */
   readonly fetched: readonly FetchEntry[];
+  /** BENCH_VERBOSE: the click and lectern's marks, ms since navigation. */
+  readonly clickAt?: number;
+  readonly marks?: Readonly<Record<string, number>>;
 }
 
 export async function measureStart(ctx: Ctx, player: Player, profile: NetworkProfile, scenario: Scenario): Promise<StartRun> {
@@ -35,7 +38,7 @@ export async function measureStart(ctx: Ctx, player: Player, profile: NetworkPro
     }
     const r = await firstFrame(page);
     const fetched = scenario === 'cold' ? r.resources : r.resources.filter((e) => e.startTime >= r.clickAt);
-    return { ms: r.ms, fetched };
+    return { ms: r.ms, fetched, clickAt: r.clickAt, marks: r.marks };
   } finally {
     await context.close();
   }
